@@ -14,7 +14,7 @@ import {
   decodeRequestHeader as decodeGeneratedHeader,
   encodeRequestHeader as encodeGeneratedHeader,
 } from "./messages/request-header.ts";
-import { DecodeError, type Reader, type TaggedField, type Writer } from "./primitives.ts";
+import type { Reader, TaggedField, Writer } from "./primitives.ts";
 import { readUnknownTaggedFields, writeTaggedFields } from "./tagged-fields.ts";
 
 export interface RequestHeader {
@@ -99,10 +99,4 @@ export function decodeResponseHeader(r: Reader, headerVersion: number): Response
 export function encodeResponseHeader(w: Writer, headerVersion: number, header: ResponseHeader): void {
   w.int32(header.correlationId);
   if (headerVersion >= 1) writeTaggedFields(w, undefined, header._unknownTaggedFields);
-}
-
-/** Throws the reader's failure as a DecodeError, and rejects bytes left over after a message. */
-export function finishDecode(r: Reader, what: string): void {
-  if (r.failed) throw new DecodeError(`${what}: ${r.failureReason}`);
-  if (r.remaining !== 0) throw new DecodeError(`${what}: ${r.remaining} unexpected trailing bytes`);
 }

@@ -317,45 +317,55 @@ export class Writer {
   }
 
   int8(value: number): void {
-    this.scratch.writeInt8(value, this.reserve(1));
+    const at = this.reserve(1);
+    this.scratch.writeInt8(value, at);
   }
 
   uint8(value: number): void {
-    this.scratch[this.reserve(1)] = value;
+    const at = this.reserve(1);
+    this.scratch[at] = value;
   }
 
   bool(value: boolean): void {
-    this.scratch[this.reserve(1)] = value ? 1 : 0;
+    const at = this.reserve(1);
+    this.scratch[at] = value ? 1 : 0;
   }
 
   int16(value: number): void {
-    this.scratch.writeInt16BE(value, this.reserve(2));
+    const at = this.reserve(2);
+    this.scratch.writeInt16BE(value, at);
   }
 
   uint16(value: number): void {
-    this.scratch.writeUInt16BE(value, this.reserve(2));
+    const at = this.reserve(2);
+    this.scratch.writeUInt16BE(value, at);
   }
 
   int32(value: number): void {
-    this.scratch.writeInt32BE(value, this.reserve(4));
+    const at = this.reserve(4);
+    this.scratch.writeInt32BE(value, at);
   }
 
   uint32(value: number): void {
-    this.scratch.writeUInt32BE(value, this.reserve(4));
+    const at = this.reserve(4);
+    this.scratch.writeUInt32BE(value, at);
   }
 
   int64(value: bigint): void {
-    this.scratch.writeBigInt64BE(value, this.reserve(8));
+    const at = this.reserve(8);
+    this.scratch.writeBigInt64BE(value, at);
   }
 
   float64(value: number): void {
-    this.scratch.writeDoubleBE(value, this.reserve(8));
+    const at = this.reserve(8);
+    this.scratch.writeDoubleBE(value, at);
   }
 
   uuid(value: string): void {
     const bytes = Buffer.from(value, "base64url");
     if (bytes.length !== UUID_BYTES) throw new EncodeError(`invalid uuid ${JSON.stringify(value)}`);
-    bytes.copy(this.scratch, this.reserve(UUID_BYTES));
+    const at = this.reserve(UUID_BYTES);
+    bytes.copy(this.scratch, at);
   }
 
   uvarint(value: number): void {
@@ -364,10 +374,12 @@ export class Writer {
     }
     let rest = value;
     while (rest >= 0x80) {
-      this.scratch[this.reserve(1)] = (rest & 0x7f) | 0x80;
+      const at = this.reserve(1);
+      this.scratch[at] = (rest & 0x7f) | 0x80;
       rest = Math.floor(rest / 128);
     }
-    this.scratch[this.reserve(1)] = rest;
+    const at = this.reserve(1);
+    this.scratch[at] = rest;
   }
 
   varint(value: number): void {
@@ -378,14 +390,17 @@ export class Writer {
     let raw = (value << 1n) ^ (value >> 63n);
     raw &= 0xffffffffffffffffn;
     while (raw >= 0x80n) {
-      this.scratch[this.reserve(1)] = Number(raw & 0x7fn) | 0x80;
+      const at = this.reserve(1);
+      this.scratch[at] = Number(raw & 0x7fn) | 0x80;
       raw >>= 7n;
     }
-    this.scratch[this.reserve(1)] = Number(raw);
+    const at = this.reserve(1);
+    this.scratch[at] = Number(raw);
   }
 
   private utf8(value: string, byteLength: number): void {
-    this.scratch.write(value, this.reserve(byteLength), byteLength, "utf8");
+    const at = this.reserve(byteLength);
+    this.scratch.write(value, at, byteLength, "utf8");
   }
 
   string(value: string): void {
@@ -448,7 +463,10 @@ export class Writer {
       this.chunkedBytes += value.length;
       return;
     }
-    if (value.length > 0) value.copy(this.scratch, this.reserve(value.length));
+    if (value.length > 0) {
+      const at = this.reserve(value.length);
+      value.copy(this.scratch, at);
+    }
   }
 
   /** Appends everything another writer holds. */
