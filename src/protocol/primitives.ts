@@ -116,7 +116,11 @@ export class Reader {
 
   int64(): bigint {
     const at = this.take(8);
-    return at < 0 ? 0n : this.buffer.readBigInt64BE(at);
+    if (at < 0) return 0n;
+    // Offsets and timestamps fit in 53 bits; converting a safe number is several times cheaper.
+    const high = this.buffer.readInt32BE(at);
+    const value = high * 4294967296 + this.buffer.readUInt32BE(at + 4);
+    return Number.isSafeInteger(value) ? BigInt(value) : this.buffer.readBigInt64BE(at);
   }
 
   float64(): number {

@@ -96,15 +96,26 @@ function fieldValue(field: FieldSchema, ctx: MessageContext, depth: number): fc.
 function unknownTaggedFields(): fc.Arbitrary<{ tag: number; data: Buffer }[] | undefined> {
   return fc.option(
     fc
-      .uniqueArray(fc.integer({ min: UNKNOWN_TAG_BASE, max: UNKNOWN_TAG_BASE + 50 }), { maxLength: 2, minLength: 1 })
+      .uniqueArray(fc.integer({ min: UNKNOWN_TAG_BASE, max: UNKNOWN_TAG_BASE + 50 }), {
+        maxLength: 2,
+        minLength: 1,
+      })
       .chain((tags) =>
-        fc.tuple(...tags.sort((a, b) => a - b).map((tag) => fc.uint8Array({ maxLength: 6 }).map((d) => ({ tag, data: Buffer.from(d) })))),
+        fc.tuple(
+          ...tags
+            .sort((a, b) => a - b)
+            .map((tag) => fc.uint8Array({ maxLength: 6 }).map((d) => ({ tag, data: Buffer.from(d) }))),
+        ),
       ),
     { nil: undefined, freq: 3 },
   );
 }
 
-export function structValue(fields: readonly FieldSchema[], ctx: MessageContext, depth = 0): fc.Arbitrary<Struct> {
+export function structValue(
+  fields: readonly FieldSchema[],
+  ctx: MessageContext,
+  depth = 0,
+): fc.Arbitrary<Struct> {
   const entries: Record<string, fc.Arbitrary<Value>> = {};
   for (const field of fields) {
     if (!isPresent(field, ctx)) continue;
@@ -150,7 +161,8 @@ export function expectedDecode(fields: readonly FieldSchema[], value: Struct, ct
     }
     out[field.name] = expectedField(field, given, ctx);
   }
-  if (ctx.hasFlexibleVersions) out._unknownTaggedFields = ctx.flexible ? value._unknownTaggedFields : undefined;
+  if (ctx.hasFlexibleVersions)
+    out._unknownTaggedFields = ctx.flexible ? value._unknownTaggedFields : undefined;
   return out;
 }
 
