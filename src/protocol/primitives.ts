@@ -33,6 +33,7 @@ export interface TaggedField {
 const UUID_BYTES = 16;
 const MAX_UVARINT_BYTES = 5;
 const MAX_UVARLONG_BYTES = 10;
+const VARINT_SCALE = [1, 2 ** 7, 2 ** 14, 2 ** 21, 2 ** 28];
 
 export class Reader {
   private position: number;
@@ -137,14 +138,24 @@ export class Reader {
 
   /** Unsigned LEB128 up to 32 bits, as used by compact lengths and tags. */
   uvarint(): number {
+    const buffer = this.buffer;
+    let position = this.position;
+    // Almost every length and tag fits in one byte.
+    if (position < this.end && buffer[position] < 0x80) {
+      this.position = position + 1;
+      return buffer[position];
+    }
     let value = 0;
     for (let i = 0; i < MAX_UVARINT_BYTES; i++) {
-      const at = this.take(1);
-      if (at < 0) return 0;
-      const byte = this.buffer[at];
-      value += (byte & 0x7f) * 2 ** (7 * i);
-      if ((byte & 0x80) === 0) {
+      if (position >= this.end) {
+        this.fail("truncated varint");
+        return 0;
+      }
+      const byte = buffer[position++];
+      value += (byte & 0x7f) * VARINT_SCALE[i];
+      if (byte < 0x80) {
         if (value > 0xffffffff) break;
+        this.position = position;
         return value;
       }
     }

@@ -21,8 +21,16 @@ for (const codec of allMessageCodecs) {
         fc.property(structValue(codec.schema.fields, ctx), (value) => {
           const bytes = encodeMessage(codec, version, value);
           const decoded = decodeMessage(codec, bytes, version);
-          assert.deepStrictEqual(decoded, expectedDecode(codec.schema.fields, value, ctx), `${name} v${version}`);
-          assert.deepStrictEqual(encodeMessage(codec, version, decoded), bytes, `${name} v${version} re-encode`);
+          assert.deepStrictEqual(
+            decoded,
+            expectedDecode(codec.schema.fields, value, ctx),
+            `${name} v${version}`,
+          );
+          assert.deepStrictEqual(
+            encodeMessage(codec, version, decoded),
+            bytes,
+            `${name} v${version} re-encode`,
+          );
         }),
         { seed: SEED + version, numRuns: RUNS_PER_VERSION },
       );
