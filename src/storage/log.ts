@@ -1,0 +1,412 @@
+/**
+ * One partition's log: an ordered list of segments, the last one active.
+ *
+ * Mutations (append, roll, truncate, segment deletion) run one at a time
+ * through a serial queue, so every invariant can be checked after each
+ * await; reads run concurrently against the positions known when they start.
+ * Durability is requested per append: an acks=all append resolves only after
+ * an fsync that began after its write (group commit), so concurrent appends
+ * share fsyncs. A failed fsync takes the log offline: after one, Linux may
+ * have dropped the dirty pages, and only recovery can say what survived.
+ *
+ * Offsets here are JS numbers (safe integers), converted at the wire.
+ */
+import assert from "node:assert/strict";
+import { ErrorCode } from "../protocol/errors.ts";
+import { assignOffsets, type PreparedBatch, parseBatches, takeOffsets } from "./append-batches.ts";
+import type { Clock } from "./clock.ts";
+import type { FileSystem } from "./file-system.ts";
+import { GroupCommit } from "./group-commit.ts";
+import type { LeaderEpochCache } from "./leader-epoch-cache.ts";
+import type { LogConfig } from "./log-config.ts";
+import { LogSegment, type TimestampMatch } from "./log-segment.ts";
+import {
+  DELETED_SUFFIX,
+  LOG_SUFFIX,
+  OFFSET_INDEX_SUFFIX,
+  offsetFileName,
+  TIME_INDEX_SUFFIX,
+} from "./segment-files.ts";
+import { asStorageError, offsetOutOfRange, StorageError } from "./storage-error.ts";
+
+export interface LogContext {
+  fs: FileSystem;
+  clock: Clock;
+  dir: string;
+  config: LogConfig;
+}
+
+export interface AppendOptions {
+  leaderEpoch: number;
+  /** The leader assigns offsets; a follower's replicated batches keep theirs. */
+  assignOffsets?: boolean;
+  /** "acks-all": resolve only once the batches are fsynced (when the config asks for it). */
+  durability?: "none" | "acks-all";
+}
+
+export interface AppendResult {
+  firstOffset: number;
+  lastOffset: number;
+  /** The timestamp stamped on the batches, or -1 for CreateTime topics. */
+  logAppendTimeMs: number;
+  logStartOffset: number;
+  batches: readonly PreparedBatch[];
+}
+
+/** An offset with where it lies on disk, so reads can stop exactly there. */
+export interface LogOffsetMetadata {
+  offset: number;
+  segmentBaseOffset: number;
+  position: number;
+}
+
+export interface ReadOptions {
+  maxBytes: number;
+  /** Exclusive upper bound (the high watermark for consumers); defaults to the log end. */
+  maxOffset?: LogOffsetMetadata;
+  /** Return the whole first batch even if larger than maxBytes (Kafka's default for the first partition). */
+  minOneBatch: boolean;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class Log {
+  private queue: Promise<unknown> = Promise.resolve();
+  private offline: StorageError | null = null;
+  private unflushedMessages = 0;
+  private readonly groupCommit = new GroupCommit(() => this.syncUnflushed());
+  private cancelFlushTimer: (() => void) | null = null;
+
+  constructor(
+    readonly context: LogContext,
+    private segments: LogSegment[],
+    public logStartOffset: number,
+    public recoveryPoint: number,
+    readonly leaderEpochs: LeaderEpochCache,
+  ) {
+    assert.ok(segments.length > 0, "a log always has an active segment");
+  }
+
+  get config(): LogConfig {
+    return this.context.config;
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1];
+  }
+
+  get logEndOffset(): number {
+    return this.activeSegment.nextOffset;
+  }
+
+  get isOffline(): boolean {
+    return this.offline !== null;
+  }
+
+  logEndOffsetMetadata(): LogOffsetMetadata {
+    const active = this.activeSegment;
+    return { offset: active.nextOffset, segmentBaseOffset: active.baseOffset, position: active.sizeBytes };
+  }
+
+  allSegments(): readonly LogSegment[] {
+    return this.segments;
+  }
+
+  sizeBytes(): number {
+    let total = 0;
+    for (const segment of this.segments) total += segment.sizeBytes;
+    return total;
+  }
+
+  /** Fsyncs performed for durability and flush policy. */
+  get syncCount(): number {
+    return this.groupCommit.syncCount;
+  }
+
+  private checkOnline(): void {
+    if (this.offline !== null) throw this.offline;
+  }
+
+  /** Runs `work` after every mutation queued before it. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(() => {
+      this.checkOnline();
+      return work();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Appends produced (or replicated) record batches; see AppendOptions. */
+  async append(records: Buffer, options: AppendOptions): Promise<AppendResult> {
+    const batches = parseBatches(records);
+    const result = await this.exclusive(() => this.appendLocked(records, batches, options));
+    if (options.durability === "acks-all" && this.config.fsyncBeforeAcksAll) {
+      await this.flush();
+    } else if (this.unflushedMessages >= this.config.flushIntervalMessages) {
+      await this.flush();
+    } else {
+      this.scheduleFlush();
+    }
+    return result;
+  }
+
+  private async appendLocked(
+    records: Buffer,
+    batches: PreparedBatch[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
+    const firstOffset = this.logEndOffset;
+    const logAppendTimeMs = this.config.timestampType === "LogAppendTime" ? this.context.clock.nowMs() : null;
+    const nextOffset =
+      options.assignOffsets === false
+        ? takeOffsets(records, batches, firstOffset)
+        : assignOffsets(records, batches, firstOffset, options.leaderEpoch, logAppendTimeMs);
+    await this.maybeRoll(records.length, batches[0], nextOffset - 1);
+    const active = this.activeSegment;
+    const sizeBefore = active.sizeBytes;
+    try {
+      await active.append(records, batches);
+    } catch (error) {
+      const failure = asStorageError(error, `append to ${this.context.dir}`);
+      if (!(await active.rollbackTo(sizeBefore))) this.offline = failure;
+      throw failure;
+    }
+    for (const batch of batches) {
+      if (batch.baseOffset >= 0) this.leaderEpochs.assign(options.leaderEpoch, batch.baseOffset);
+      this.unflushedMessages += batch.recordCount;
+    }
+    return {
+      firstOffset: batches[0].baseOffset,
+      lastOffset: nextOffset - 1,
+      logAppendTimeMs: logAppendTimeMs ?? -1,
+      logStartOffset: this.logStartOffset,
+      batches,
+    };
+  }
+
+  private async maybeRoll(incomingBytes: number, first: PreparedBatch, lastOffset: number): Promise<void> {
+    const active = this.activeSegment;
+    if (active.isEmpty()) return;
+    const nowMs = this.context.clock.nowMs();
+    const rollTimestamp =
+      active.firstBatchTimestampMs >= 0 ? active.firstBatchTimestampMs : active.createdAtMs;
+    const full = active.sizeBytes + incomingBytes > this.config.segmentBytes;
+    const old = nowMs - rollTimestamp >= this.config.segmentMs;
+    const relativeOverflow = lastOffset - active.baseOffset > 0x7fffffff;
+    if (full || old || relativeOverflow) await this.rollLocked(first.baseOffset);
+  }
+
+  /** Starts a new active segment at the log end (or `baseOffset`). */
+  roll(): Promise<void> {
+    return this.exclusive(() => this.rollLocked(this.logEndOffset));
+  }
+
+  private async rollLocked(baseOffset: number): Promise<void> {
+    const previous = this.activeSegment;
+    if (previous.isEmpty() && previous.baseOffset === baseOffset) return;
+    const { fs, clock, dir } = this.context;
+    const segment = await LogSegment.create(fs, dir, baseOffset, this.config, clock.nowMs());
+    await fs.syncDirectory(dir);
+    this.segments.push(segment);
+    await previous.flushAll();
+    await this.leaderEpochs.flush();
+  }
+
+  /** Makes every append so far durable; resolves after an fsync that began after this call. */
+  async flush(): Promise<void> {
+    this.checkOnline();
+    try {
+      await this.groupCommit.request();
+    } catch (error) {
+      const failure = asStorageError(error, `fsync in ${this.context.dir}`);
+      this.offline ??= failure;
+      throw failure;
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.cancelFlushTimer !== null || this.unflushedMessages === 0) return;
+    const intervalMs = this.config.flushIntervalMs;
+    if (intervalMs >= Number.MAX_SAFE_INTEGER) return;
+    this.cancelFlushTimer = this.context.clock.schedule(intervalMs, () => {
+      this.cancelFlushTimer = null;
+      // A failed fsync takes the log offline inside flush(); the next caller sees that error.
+      this.flush().catch(() => undefined);
+    });
+  }
+
+  private async syncUnflushed(): Promise<void> {
+    const target = this.logEndOffset;
+    const messages = this.unflushedMessages;
+    for (const segment of this.segments.slice()) {
+      if (segment.nextOffset > this.recoveryPoint || segment === this.activeSegment) await segment.flush();
+    }
+    this.unflushedMessages = Math.max(0, this.unflushedMessages - messages);
+    if (target > this.recoveryPoint) this.recoveryPoint = target;
+  }
+
+  /**
+   * Kafka's read: from the batch holding `startOffset` up to `maxBytes`,
+   * never past `maxOffset`. Offsets outside [logStartOffset, logEndOffset]
+   * are OFFSET_OUT_OF_RANGE; the log end itself reads as empty.
+   */
+  async read(startOffset: number, options: ReadOptions): Promise<Buffer> {
+    this.checkOnline();
+    const end = options.maxOffset ?? this.logEndOffsetMetadata();
+    if (startOffset < this.logStartOffset || startOffset > this.logEndOffset) {
+      throw offsetOutOfRange(
+        `offset ${startOffset} is outside [${this.logStartOffset}, ${this.logEndOffset}] in ${this.context.dir}`,
+      );
+    }
+    if (startOffset >= end.offset) return EMPTY;
+    const segments = this.segments;
+    for (let i = this.segmentIndexFor(startOffset); i < segments.length; i++) {
+      const segment = segments[i];
+      if (segment.baseOffset > end.offset) break;
+      const maxPosition = segment.baseOffset === end.segmentBaseOffset ? end.position : segment.sizeBytes;
+      try {
+        const read = await segment.read(startOffset, options.maxBytes, maxPosition, options.minOneBatch);
+        if (read !== null) return read.records;
+      } catch (error) {
+        throw asStorageError(error, `read from ${this.context.dir}`);
+      }
+      if (segment.baseOffset === end.segmentBaseOffset) break;
+    }
+    return EMPTY;
+  }
+
+  /** Index of the last segment whose base offset is ≤ `offset` (0 if none). */
+  private segmentIndexFor(offset: number): number {
+    let low = 0;
+    let high = this.segments.length - 1;
+    let found = 0;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (this.segments[middle].baseOffset <= offset) {
+        found = middle;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
+  }
+
+  /** ListOffsets by timestamp: the first record at or after `timestampMs`, or null. */
+  async findOffsetByTimestamp(timestampMs: number): Promise<TimestampMatch | null> {
+    this.checkOnline();
+    for (const segment of this.segments) {
+      if (segment.maxTimestampMs < timestampMs) continue;
+      const match = await segment.findOffsetByTimestamp(timestampMs, this.logStartOffset);
+      if (match !== null) return match;
+    }
+    return null;
+  }
+
+  /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp, or null for an empty log. */
+  async findMaxTimestampRecord(): Promise<TimestampMatch | null> {
+    this.checkOnline();
+    let best: LogSegment | null = null;
+    for (const segment of this.segments) {
+      if (
+        segment.offsetOfMaxTimestamp >= this.logStartOffset &&
+        (best === null || segment.maxTimestampMs > best.maxTimestampMs)
+      ) {
+        best = segment;
+      }
+    }
+    return best === null ? null : best.findMaxTimestampRecord();
+  }
+
+  /** Removes everything at or after `offset` (a follower diverging from its leader). */
+  truncateTo(offset: number): Promise<void> {
+    return this.exclusive(async () => {
+      if (offset >= this.logEndOffset) return;
+      assert.ok(offset >= this.logStartOffset, "cannot truncate below the log start");
+      while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
+        const removed = this.segments.pop() as LogSegment;
+        await this.retireSegment(removed, 0);
+      }
+      await this.activeSegment.truncateTo(offset);
+      // Whole batches go, so the log may now end before `offset`.
+      this.recoveryPoint = Math.min(this.recoveryPoint, this.logEndOffset);
+      this.leaderEpochs.truncateFromEnd(this.logEndOffset);
+      await this.leaderEpochs.flush();
+    });
+  }
+
+  /** DeleteRecords: moves the log start forward and drops segments wholly below it. */
+  advanceLogStartOffset(offset: number): Promise<number> {
+    return this.exclusive(async () => {
+      if (offset > this.logEndOffset)
+        throw offsetOutOfRange(`offset ${offset} is past the log end ${this.logEndOffset}`);
+      if (offset > this.logStartOffset) {
+        this.logStartOffset = offset;
+        this.leaderEpochs.truncateFromStart(offset);
+        await this.leaderEpochs.flush();
+      }
+      await this.deleteSegmentsLocked(
+        (_segment, next) => next !== null && next.baseOffset <= this.logStartOffset,
+      );
+      return this.logStartOffset;
+    });
+  }
+
+  /**
+   * Deletes the oldest segments for as long as `deletable(segment, next)`
+   * holds. If that would take every segment, a new empty one is rolled first,
+   * as Kafka does. Returns how many were deleted.
+   */
+  deleteOldSegments(deletable: (segment: LogSegment, next: LogSegment | null) => boolean): Promise<number> {
+    return this.exclusive(() => this.deleteSegmentsLocked(deletable));
+  }
+
+  private async deleteSegmentsLocked(
+    deletable: (segment: LogSegment, next: LogSegment | null) => boolean,
+  ): Promise<number> {
+    let count = 0;
+    while (count < this.segments.length) {
+      const segment = this.segments[count];
+      const next = this.segments[count + 1] ?? null;
+      if (next === null && segment.isEmpty()) break;
+      if (!deletable(segment, next)) break;
+      count++;
+    }
+    if (count === 0) return 0;
+    if (count === this.segments.length) await this.rollLocked(this.logEndOffset);
+    const doomed = this.segments.splice(0, count);
+    this.logStartOffset = Math.max(this.logStartOffset, this.segments[0].baseOffset);
+    for (const segment of doomed) await this.retireSegment(segment, this.config.fileDeleteDelayMs);
+    this.leaderEpochs.truncateFromStart(this.logStartOffset);
+    await this.leaderEpochs.flush();
+    return count;
+  }
+
+  /** Renames a segment's files to `.deleted` now and removes them after `delayMs` (reads may be in flight). */
+  private async retireSegment(segment: LogSegment, delayMs: number): Promise<void> {
+    const { fs, clock, dir } = this.context;
+    await segment.renameFiles("", DELETED_SUFFIX);
+    const removeFiles = async (): Promise<void> => {
+      await segment.closeHandle();
+      for (const kind of [LOG_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+        const path = `${dir}/${offsetFileName(segment.baseOffset, kind)}${DELETED_SUFFIX}`;
+        if ((await fs.stat(path)) !== null) await fs.unlink(path);
+      }
+    };
+    if (delayMs <= 0) await removeFiles();
+    // Files that fail to go stay as `.deleted` and are removed when the log is next loaded.
+    else clock.schedule(delayMs, () => void removeFiles().catch(() => undefined));
+  }
+
+  /** Flushes everything and releases file handles. The log must not be used afterwards. */
+  close(): Promise<void> {
+    return this.exclusive(async () => {
+      this.cancelFlushTimer?.();
+      for (const segment of this.segments) await segment.close();
+      this.recoveryPoint = this.logEndOffset;
+      await this.leaderEpochs.flush();
+      this.offline = new StorageError(ErrorCode.KAFKA_STORAGE_ERROR, `log ${this.context.dir} is closed`);
+    });
+  }
+}
