@@ -22,11 +22,18 @@ import {
   TIMESTAMP_TYPE_MASK,
 } from "../protocol/records/batch-header.ts";
 import { forEachBatch } from "../protocol/records/batch-iterator.ts";
+import {
+  decodeEndTransactionMarkerBatch,
+  type EndTransactionMarker,
+} from "../protocol/records/control-record.ts";
 import type { AppendBatch } from "./log-segment.ts";
+import type { ProducerBatch } from "./producer-state-check.ts";
+import { lastSequenceOf } from "./producer-state-entry.ts";
 import { corruptRecord } from "./storage-error.ts";
 
 /** A batch ready to append, with what the log and producer state need from its header. */
 export interface PreparedBatch extends AppendBatch {
+  lastOffsetDelta: number;
   recordCount: number;
   attributes: number;
   producerId: bigint;
@@ -50,7 +57,8 @@ export function parseBatches(records: Buffer): PreparedBatch[] {
           position,
           sizeBytes,
           baseOffset: 0,
-          lastOffset: records.readInt32BE(position + LAST_OFFSET_DELTA_OFFSET),
+          lastOffset: 0,
+          lastOffsetDelta: records.readInt32BE(position + LAST_OFFSET_DELTA_OFFSET),
           maxTimestampMs: maxTimestamp,
           recordCount: records.readInt32BE(position + RECORDS_COUNT_OFFSET),
           attributes,
@@ -75,8 +83,7 @@ export function parseBatches(records: Buffer): PreparedBatch[] {
 /**
  * Gives each batch consecutive offsets from `nextOffset` (each takes
  * lastOffsetDelta + 1) and the leader epoch, and stamps LogAppendTime when
- * `logAppendTimeMs` is set. Until now `lastOffset` held the delta; after, it
- * holds the absolute last offset. Returns the offset after the last batch.
+ * `logAppendTimeMs` is set. Returns the offset after the last batch.
  */
 export function assignOffsets(
   records: Buffer,
@@ -87,9 +94,8 @@ export function assignOffsets(
 ): number {
   let offset = nextOffset;
   for (const batch of batches) {
-    const delta = batch.lastOffset;
     batch.baseOffset = offset;
-    batch.lastOffset = offset + delta;
+    batch.lastOffset = offset + batch.lastOffsetDelta;
     records.writeBigInt64BE(BigInt(offset), batch.position);
     records.writeInt32BE(leaderEpoch, batch.position + PARTITION_LEADER_EPOCH_OFFSET);
     if (logAppendTimeMs !== null && !batch.isControl) {
@@ -116,8 +122,33 @@ export function takeOffsets(records: Buffer, batches: PreparedBatch[], nextOffse
       throw corruptRecord(`batch offset ${baseOffset} is below the log end ${expected}`);
     }
     batch.baseOffset = baseOffset;
-    batch.lastOffset = baseOffset + batch.lastOffset;
+    batch.lastOffset = baseOffset + batch.lastOffsetDelta;
     expected = batch.lastOffset + 1;
   }
   return expected;
+}
+
+/** What producer state needs of a batch; the marker is decoded only for control batches. */
+export function producerBatchOfPrepared(records: Buffer, batch: PreparedBatch): ProducerBatch {
+  let marker: EndTransactionMarker | undefined;
+  if (batch.isControl) {
+    try {
+      marker = decodeEndTransactionMarkerBatch(
+        records.subarray(batch.position, batch.position + batch.sizeBytes),
+      );
+    } catch (error) {
+      if (error instanceof DecodeError) throw corruptRecord(error.message, error);
+      throw error;
+    }
+  }
+  return {
+    producerId: batch.producerId,
+    producerEpoch: batch.producerEpoch,
+    baseSequence: batch.baseSequence,
+    lastSequence: lastSequenceOf(batch.baseSequence, batch.lastOffsetDelta),
+    isTransactional: batch.isTransactional,
+    isControl: batch.isControl,
+    maxTimestampMs: batch.maxTimestampMs,
+    marker,
+  };
 }

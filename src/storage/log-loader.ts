@@ -20,6 +20,8 @@ import { LeaderEpochCache } from "./leader-epoch-cache.ts";
 import { Log } from "./log.ts";
 import type { LogConfig } from "./log-config.ts";
 import { LogSegment } from "./log-segment.ts";
+import { replayProducerState } from "./producer-replay.ts";
+import { ProducerStateManager } from "./producer-state.ts";
 import {
   CLEANED_SUFFIX,
   DELETED_SUFFIX,
@@ -43,6 +45,8 @@ export interface LoadOptions {
   logStartOffset: number;
   /** Whether the log dir was shut down cleanly (its marker file was present). */
   hadCleanShutdown: boolean;
+  /** producer.id.expiration.ms */
+  producerIdExpirationMs?: number;
 }
 
 export interface LoadReport {
@@ -103,7 +107,15 @@ export async function loadLog(options: LoadOptions): Promise<LoadReport> {
   epochs.truncateFromEnd(logEndOffset);
   epochs.truncateFromStart(logStartOffset);
   await epochs.flush();
-  const log = new Log({ fs, clock, dir, config }, segments, logStartOffset, recoveryPoint, epochs);
+  const producers = new ProducerStateManager({
+    fs,
+    dir,
+    producerIdExpirationMs: options.producerIdExpirationMs,
+  });
+  await producers.truncateAndReload(logStartOffset, logEndOffset, clock.nowMs());
+  await replayProducerState(segments, producers, logEndOffset);
+  await producers.takeSnapshot();
+  const log = new Log({ fs, clock, dir, config }, segments, logStartOffset, recoveryPoint, epochs, producers);
   return { log, recoveredSegments, truncatedBytes, deletedSegments };
 }
 

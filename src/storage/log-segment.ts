@@ -430,6 +430,16 @@ export class LogSegment {
     return this.sizeBytes === 0;
   }
 
+  /** Calls `visit` with every whole batch whose last offset is ≥ `fromOffset`, in order (CRC-checked). */
+  async forEachBatch(fromOffset: number, visit: (batch: Buffer) => void): Promise<void> {
+    const first = await this.findBatch(fromOffset);
+    if (first === null) return;
+    const result = await scanValidBatches(this.log, first.position, this.sizeBytes, (batch) => visit(batch));
+    if (result.stoppedBecause !== null) {
+      throw new DecodeError(`segment ${this.baseOffset} in ${this.dir}: ${result.stoppedBecause}`);
+    }
+  }
+
   /** When retention judges this segment's age: its largest timestamp, else when it was opened. */
   retentionTimestampMs(): number {
     return this.maxTimestampMs >= 0 ? this.maxTimestampMs : this.createdAtMs;

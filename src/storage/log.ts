@@ -13,13 +13,22 @@
  */
 import assert from "node:assert/strict";
 import { ErrorCode } from "../protocol/errors.ts";
-import { assignOffsets, type PreparedBatch, parseBatches, takeOffsets } from "./append-batches.ts";
+import {
+  assignOffsets,
+  type PreparedBatch,
+  parseBatches,
+  producerBatchOfPrepared,
+  takeOffsets,
+} from "./append-batches.ts";
 import type { Clock } from "./clock.ts";
 import type { FileSystem } from "./file-system.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { LeaderEpochCache } from "./leader-epoch-cache.ts";
 import type { LogConfig } from "./log-config.ts";
 import { LogSegment, type TimestampMatch } from "./log-segment.ts";
+import { replayProducerState } from "./producer-replay.ts";
+import type { ProducerStateManager } from "./producer-state.ts";
+import type { ProducerBatch } from "./producer-state-check.ts";
 import {
   DELETED_SUFFIX,
   LOG_SUFFIX,
@@ -51,6 +60,8 @@ export interface AppendResult {
   logAppendTimeMs: number;
   logStartOffset: number;
   batches: readonly PreparedBatch[];
+  /** A retried idempotent batch: nothing was written, and the offsets are the original ones. */
+  duplicate: boolean;
 }
 
 /** An offset with where it lies on disk, so reads can stop exactly there. */
@@ -83,6 +94,7 @@ export class Log {
     public logStartOffset: number,
     public recoveryPoint: number,
     readonly leaderEpochs: LeaderEpochCache,
+    readonly producers: ProducerStateManager,
   ) {
     assert.ok(segments.length > 0, "a log always has an active segment");
   }
@@ -156,12 +168,18 @@ export class Log {
     batches: PreparedBatch[],
     options: AppendOptions,
   ): Promise<AppendResult> {
+    const leader = options.assignOffsets !== false;
+    const producerBatches = batches.map((batch) => producerBatchOfPrepared(records, batch));
+    if (leader) {
+      const duplicate = this.checkProducers(producerBatches);
+      if (duplicate !== null)
+        return { ...duplicate, logStartOffset: this.logStartOffset, batches, duplicate: true };
+    }
     const firstOffset = this.logEndOffset;
     const logAppendTimeMs = this.config.timestampType === "LogAppendTime" ? this.context.clock.nowMs() : null;
-    const nextOffset =
-      options.assignOffsets === false
-        ? takeOffsets(records, batches, firstOffset)
-        : assignOffsets(records, batches, firstOffset, options.leaderEpoch, logAppendTimeMs);
+    const nextOffset = leader
+      ? assignOffsets(records, batches, firstOffset, options.leaderEpoch, logAppendTimeMs)
+      : takeOffsets(records, batches, firstOffset);
     await this.maybeRoll(records.length, batches[0], nextOffset - 1);
     const active = this.activeSegment;
     const sizeBefore = active.sizeBytes;
@@ -172,17 +190,48 @@ export class Log {
       if (!(await active.rollbackTo(sizeBefore))) this.offline = failure;
       throw failure;
     }
-    for (const batch of batches) {
-      if (batch.baseOffset >= 0) this.leaderEpochs.assign(options.leaderEpoch, batch.baseOffset);
+    batches.forEach((batch, i) => {
+      this.leaderEpochs.assign(options.leaderEpoch, batch.baseOffset);
+      const appended = {
+        ...producerBatches[i],
+        maxTimestampMs: batch.maxTimestampMs,
+        firstOffset: batch.baseOffset,
+        lastOffset: batch.lastOffset,
+      };
+      if (leader) this.producers.onAppended(appended);
+      else this.producers.replay(appended);
       this.unflushedMessages += batch.recordCount;
-    }
+    });
     return {
       firstOffset: batches[0].baseOffset,
       lastOffset: nextOffset - 1,
       logAppendTimeMs: logAppendTimeMs ?? -1,
       logStartOffset: this.logStartOffset,
       batches,
+      duplicate: false,
     };
+  }
+
+  /**
+   * The idempotence check: a retried batch is answered with its original
+   * offsets (returned here, nothing appended); a sequence or epoch error
+   * rejects the whole append.
+   */
+  private checkProducers(
+    batches: readonly ProducerBatch[],
+  ): Omit<AppendResult, "logStartOffset" | "batches" | "duplicate"> | null {
+    for (const batch of batches) {
+      const check = this.producers.checkAndPrepare(batch);
+      if (check.kind === "duplicate") {
+        return {
+          firstOffset: check.firstOffset,
+          lastOffset: check.lastOffset,
+          logAppendTimeMs: check.logAppendTimeMs,
+        };
+      }
+      if (check.kind === "error") throw new StorageError(check.errorCode, check.message);
+    }
+    return null;
   }
 
   private async maybeRoll(incomingBytes: number, first: PreparedBatch, lastOffset: number): Promise<void> {
@@ -211,6 +260,7 @@ export class Log {
     this.segments.push(segment);
     await previous.flushAll();
     await this.leaderEpochs.flush();
+    await this.producers.takeSnapshot();
   }
 
   /** Makes every append so far durable; resolves after an fsync that began after this call. */
@@ -333,6 +383,12 @@ export class Log {
       this.recoveryPoint = Math.min(this.recoveryPoint, this.logEndOffset);
       this.leaderEpochs.truncateFromEnd(this.logEndOffset);
       await this.leaderEpochs.flush();
+      await this.producers.truncateAndReload(
+        this.logStartOffset,
+        this.logEndOffset,
+        this.context.clock.nowMs(),
+      );
+      await replayProducerState(this.segments, this.producers, this.logEndOffset);
     });
   }
 
@@ -345,6 +401,7 @@ export class Log {
         this.logStartOffset = offset;
         this.leaderEpochs.truncateFromStart(offset);
         await this.leaderEpochs.flush();
+        this.producers.onLogStartOffsetIncremented(offset);
       }
       await this.deleteSegmentsLocked(
         (_segment, next) => next !== null && next.baseOffset <= this.logStartOffset,
@@ -380,7 +437,32 @@ export class Log {
     for (const segment of doomed) await this.retireSegment(segment, this.config.fileDeleteDelayMs);
     this.leaderEpochs.truncateFromStart(this.logStartOffset);
     await this.leaderEpochs.flush();
+    this.producers.onLogStartOffsetIncremented(this.logStartOffset);
+    await this.producers.deleteSnapshotsBelow(this.logStartOffset);
     return count;
+  }
+
+  /**
+   * Puts `replacement` in the place of `replaced` (consecutive, none of them
+   * active) — the last step of compaction. The caller has already made the
+   * replacement's files durable under their live names; the replaced
+   * segments are retired like deleted ones. Runs in the serial queue.
+   */
+  swapSegments(replaced: readonly LogSegment[], replacement: LogSegment): Promise<void> {
+    return this.exclusive(async () => {
+      const first = this.segments.indexOf(replaced[0]);
+      assert.ok(first >= 0, "replaced segments must belong to the log");
+      replaced.forEach((segment, i) => {
+        assert.equal(this.segments[first + i], segment, "replaced segments must be consecutive");
+      });
+      assert.ok(first + replaced.length < this.segments.length, "the active segment is never replaced");
+      this.segments.splice(first, replaced.length, replacement);
+      for (const segment of replaced) {
+        if (segment.baseOffset !== replacement.baseOffset)
+          await this.retireSegment(segment, this.config.fileDeleteDelayMs);
+        else await segment.closeHandle();
+      }
+    });
   }
 
   /** Renames a segment's files to `.deleted` now and removes them after `delayMs` (reads may be in flight). */
@@ -406,6 +488,7 @@ export class Log {
       for (const segment of this.segments) await segment.close();
       this.recoveryPoint = this.logEndOffset;
       await this.leaderEpochs.flush();
+      await this.producers.takeSnapshot();
       this.offline = new StorageError(ErrorCode.KAFKA_STORAGE_ERROR, `log ${this.context.dir} is closed`);
     });
   }
