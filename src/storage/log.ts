@@ -64,6 +64,11 @@ export interface AppendResult {
   duplicate: boolean;
 }
 
+export interface StagedAppend {
+  result: AppendResult;
+  durable: Promise<void>;
+}
+
 /** An offset with where it lies on disk, so reads can stop exactly there. */
 export interface LogOffsetMetadata {
   offset: number;
@@ -74,7 +79,7 @@ export interface LogOffsetMetadata {
 export interface ReadOptions {
   maxBytes: number;
   /** Exclusive upper bound (the high watermark for consumers); defaults to the log end. */
-  maxOffset?: LogOffsetMetadata;
+  maxOffset?: LogOffsetMetadata | number;
   /** Return the whole first batch even if larger than maxBytes (Kafka's default for the first partition). */
   minOneBatch: boolean;
 }
@@ -149,18 +154,35 @@ export class Log {
     return run;
   }
 
-  /** Appends produced (or replicated) record batches; see AppendOptions. */
+  /** Appends produced (or replicated) record batches and waits for the durability asked for. */
   async append(records: Buffer, options: AppendOptions): Promise<AppendResult> {
+    const staged = await this.stageAppend(records, options);
+    await staged.durable;
+    return staged.result;
+  }
+
+  /**
+   * Appends in two steps: resolves once the batches are written (in the
+   * order `stageAppend` was called), with `durable` resolving once they are
+   * as durable as `options.durability` asks. The broker answers a Produce
+   * from `durable` but may take the connection's next request as soon as
+   * the write is done.
+   */
+  async stageAppend(records: Buffer, options: AppendOptions): Promise<StagedAppend> {
     const batches = parseBatches(records);
     const result = await this.exclusive(() => this.appendLocked(records, batches, options));
+    let durable: Promise<void>;
     if (options.durability === "acks-all" && this.config.fsyncBeforeAcksAll) {
-      await this.flush();
+      durable = this.flush();
     } else if (this.unflushedMessages >= this.config.flushIntervalMessages) {
-      await this.flush();
+      durable = this.flush();
     } else {
       this.scheduleFlush();
+      durable = Promise.resolve();
     }
-    return result;
+    // Whoever awaits `durable` sees a failure; this guard only keeps an unawaited one from crashing the process.
+    durable.catch(() => undefined);
+    return { result, durable };
   }
 
   private async appendLocked(
@@ -303,7 +325,7 @@ export class Log {
    */
   async read(startOffset: number, options: ReadOptions): Promise<Buffer> {
     this.checkOnline();
-    const end = options.maxOffset ?? this.logEndOffsetMetadata();
+    const end = await this.offsetMetadata(options.maxOffset);
     if (startOffset < this.logStartOffset || startOffset > this.logEndOffset) {
       throw offsetOutOfRange(
         `offset ${startOffset} is outside [${this.logStartOffset}, ${this.logEndOffset}] in ${this.context.dir}`,
@@ -324,6 +346,18 @@ export class Log {
       if (segment.baseOffset === end.segmentBaseOffset) break;
     }
     return EMPTY;
+  }
+
+  /** Where `offset` lies on disk: the start of the batch holding it, or the log end. */
+  private async offsetMetadata(offset: LogOffsetMetadata | number | undefined): Promise<LogOffsetMetadata> {
+    if (offset === undefined || (typeof offset === "number" && offset >= this.logEndOffset)) {
+      return this.logEndOffsetMetadata();
+    }
+    if (typeof offset !== "number") return offset;
+    const segment = this.segments[this.segmentIndexFor(offset)];
+    const batch = await segment.findBatch(offset);
+    const position = batch === null ? segment.sizeBytes : batch.position;
+    return { offset, segmentBaseOffset: segment.baseOffset, position };
   }
 
   /** Index of the last segment whose base offset is ≤ `offset` (0 if none). */
@@ -374,12 +408,20 @@ export class Log {
     return this.exclusive(async () => {
       if (offset >= this.logEndOffset) return;
       assert.ok(offset >= this.logStartOffset, "cannot truncate below the log start");
+      let removedSegments = 0;
       while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
         const removed = this.segments.pop() as LogSegment;
         await this.retireSegment(removed, 0);
+        removedSegments++;
       }
+      // A removed segment that a power loss brought back would overlap the
+      // offsets appended from here on, and shadow them: its removal must be
+      // durable before anything is appended in its place.
+      if (removedSegments > 0) await this.context.fs.syncDirectory(this.context.dir);
       await this.activeSegment.truncateTo(offset);
-      // Whole batches go, so the log may now end before `offset`.
+      // Whole batches go, so the log may now end before `offset`, and even
+      // before a log start inside the batch that went (Kafka lowers it too).
+      this.logStartOffset = Math.min(this.logStartOffset, this.logEndOffset);
       this.recoveryPoint = Math.min(this.recoveryPoint, this.logEndOffset);
       this.leaderEpochs.truncateFromEnd(this.logEndOffset);
       await this.leaderEpochs.flush();
