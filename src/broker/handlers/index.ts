@@ -7,7 +7,13 @@ import { metadataHandler } from "./03-metadata.ts";
 import { apiVersionsHandler } from "./18-api-versions.ts";
 import { createTopicsHandler } from "./19-create-topics.ts";
 import { deleteTopicsHandler } from "./20-delete-topics.ts";
+import { deleteRecordsHandler } from "./21-delete-records.ts";
 import { initProducerIdHandler } from "./22-init-producer-id.ts";
+import { offsetForLeaderEpochHandler } from "./23-offset-for-leader-epoch.ts";
+import { describeLogDirsHandler } from "./35-describe-log-dirs.ts";
+import { createPartitionsHandler } from "./37-create-partitions.ts";
+import { describeClusterHandler } from "./60-describe-cluster.ts";
+import { describeTopicPartitionsHandler } from "./75-describe-topic-partitions.ts";
 
 export const allHandlers: readonly Handler<never>[] = [
   produceHandler,
@@ -17,5 +23,11 @@ export const allHandlers: readonly Handler<never>[] = [
   apiVersionsHandler,
   createTopicsHandler,
   deleteTopicsHandler,
+  deleteRecordsHandler,
   initProducerIdHandler,
+  offsetForLeaderEpochHandler,
+  describeLogDirsHandler,
+  createPartitionsHandler,
+  describeClusterHandler,
+  describeTopicPartitionsHandler,
 ];
