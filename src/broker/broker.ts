@@ -11,6 +11,7 @@ import type { FileSystem } from "../storage/file-system.ts";
 import type { LogConfig } from "../storage/log-config.ts";
 import { LogManager } from "../storage/log-manager.ts";
 import { nodeFileSystem } from "../storage/node-file-system.ts";
+import type { BrokerConfig } from "./config/index.ts";
 import { FetchSessionCache } from "./fetch-sessions.ts";
 import { HandlerRegistry } from "./handler-registry.ts";
 import { allHandlers } from "./handlers/index.ts";
@@ -28,6 +29,8 @@ export interface Endpoint {
 
 /** What the broker core needs from its configuration (see config/ for the Kafka keys behind each). */
 export interface BrokerSettings {
+  /** The full Kafka-keyed configuration (DescribeConfigs reads it); absent in bare test setups. */
+  config?: BrokerConfig;
   nodeId: number;
   listener: Endpoint;
   /** What clients are told to connect to; defaults to the listener. */
