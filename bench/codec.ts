@@ -101,7 +101,8 @@ function main(): void {
     const zeroCopy = m.name.endsWith("(zero-copy chunks)");
     const reference = java.get(m.name.replace(" (zero-copy chunks)", ""));
     // Kafka's encode copies the records; the zero-copy row has no like-for-like counterpart.
-    const ratio = reference === undefined || zeroCopy ? "–" : (m.opsPerSecond / reference.opsPerSecond).toFixed(2);
+    const ratio =
+      reference === undefined || zeroCopy ? "–" : (m.opsPerSecond / reference.opsPerSecond).toFixed(2);
     const kafka = reference === undefined ? "" : format(reference.megabytesPerSecond);
     return `| ${m.name} | ${format(m.opsPerSecond)} | ${format(m.megabytesPerSecond)} | ${kafka} | ${ratio} |`;
   });
