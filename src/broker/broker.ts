@@ -126,7 +126,14 @@ export class Broker {
 
   /** What Metadata and FindCoordinator tell clients. */
   advertisedEndpoint(): Endpoint {
-    return this.settings.advertisedListener ?? this.listenEndpoint();
+    const listen = this.listenEndpoint();
+    const advertised = this.settings.advertisedListener;
+    if (advertised === undefined) return listen;
+    // A listener on port 0 (or a wildcard host) advertises what was actually bound.
+    return {
+      host: advertised.host === "" || advertised.host === "0.0.0.0" ? listen.host : advertised.host,
+      port: advertised.port === 0 ? listen.port : advertised.port,
+    };
   }
 
   async stop(): Promise<void> {
