@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import kafkajs from "kafkajs";
 import SnappyCodec from "kafkajs-snappy";
-import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
 import { fetchAll } from "../support/read-back.ts";
+import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
 
 const { CompressionCodecs, CompressionTypes, Kafka, logLevel } = kafkajs;
 CompressionCodecs[CompressionTypes.Snappy] = SnappyCodec;
@@ -32,7 +32,11 @@ test("admin: create, describe, add partitions, delete", async () => {
   await admin.connect();
   try {
     assert.equal(await admin.createTopics({ topics: [{ topic: "kjs-admin", numPartitions: 3 }] }), true);
-    assert.equal(await admin.createTopics({ topics: [{ topic: "kjs-admin", numPartitions: 3 }] }), false, "already exists");
+    assert.equal(
+      await admin.createTopics({ topics: [{ topic: "kjs-admin", numPartitions: 3 }] }),
+      false,
+      "already exists",
+    );
     const metadata = await admin.fetchTopicMetadata({ topics: ["kjs-admin"] });
     assert.equal(metadata.topics[0].partitions.length, 3);
     await admin.createPartitions({ topicPartitions: [{ topic: "kjs-admin", count: 5 }] });
@@ -77,7 +81,14 @@ for (const [name, compression] of [
         const got = byPartition.get(partition) ?? [];
         assert.deepStrictEqual(
           got.map((r) => [r.key, r.value, r.headers]),
-          expected.map((m) => [m.key, m.value, [["index", m.headers.index], ["kind", name]]]),
+          expected.map((m) => [
+            m.key,
+            m.value,
+            [
+              ["index", m.headers.index],
+              ["kind", name],
+            ],
+          ]),
         );
         assert.deepStrictEqual(
           got.map((r) => r.offset),
@@ -98,15 +109,28 @@ test("offsets: earliest, latest and by timestamp", async () => {
   const base = Date.now() - 100_000;
   await producer.send({
     topic,
-    messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: `v${i}`, timestamp: String(base + i * 1000) })),
+    messages: Array.from({ length: 10 }, (_, i) => ({
+      key: `k${i}`,
+      value: `v${i}`,
+      timestamp: String(base + i * 1000),
+    })),
   });
   await producer.disconnect();
   const offsets = await admin.fetchTopicOffsets(topic);
-  assert.deepStrictEqual(offsets.map((o) => [o.low, o.high]), [["0", "10"]]);
+  assert.deepStrictEqual(
+    offsets.map((o) => [o.low, o.high]),
+    [["0", "10"]],
+  );
   const byTime = await admin.fetchTopicOffsetsByTimestamp(topic, base + 4500);
-  assert.deepStrictEqual(byTime.map((o) => o.offset), ["5"]);
+  assert.deepStrictEqual(
+    byTime.map((o) => o.offset),
+    ["5"],
+  );
   await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: "3" }] });
   const afterDelete = await admin.fetchTopicOffsets(topic);
-  assert.deepStrictEqual(afterDelete.map((o) => [o.low, o.high]), [["3", "10"]]);
+  assert.deepStrictEqual(
+    afterDelete.map((o) => [o.low, o.high]),
+    [["3", "10"]],
+  );
   await admin.disconnect();
 });

@@ -24,8 +24,14 @@ test("kcat -L lists the broker and auto-created topics", async () => {
   assert.equal(produced.status, 0, produced.stderr);
   const listed = await kcat(["-b", samsa.bootstrap, "-L", "-J"]);
   assert.equal(listed.status, 0, listed.stderr);
-  const metadata = JSON.parse(listed.stdout) as { brokers: { id: number; name: string }[]; topics: { topic: string; partitions: unknown[] }[] };
-  assert.deepStrictEqual(metadata.brokers.map((b) => b.name), [`127.0.0.1:${samsa.port}`]);
+  const metadata = JSON.parse(listed.stdout) as {
+    brokers: { id: number; name: string }[];
+    topics: { topic: string; partitions: unknown[] }[];
+  };
+  assert.deepStrictEqual(
+    metadata.brokers.map((b) => b.name),
+    [`127.0.0.1:${samsa.port}`],
+  );
   assert.equal(metadata.topics.find((t) => t.topic === "kcat-meta")?.partitions.length, 3);
 });
 
@@ -33,10 +39,30 @@ for (const codec of ["none", "gzip", "snappy", "lz4", "zstd"]) {
   for (const acks of ["0", "1", "all"]) {
     test(`kcat produces ${codec} with acks=${acks}; records read back byte for byte`, async () => {
       const topic = `kcat-${codec}-${acks}`;
-      const lines = Array.from({ length: 12 }, (_, i) => `key-${i}\tvalue-${i}-${codec}-${"z".repeat(40 + i)}`);
+      const lines = Array.from(
+        { length: 12 },
+        (_, i) => `key-${i}\tvalue-${i}-${codec}-${"z".repeat(40 + i)}`,
+      );
       for (const partition of [0, 2]) {
         const produced = await kcat(
-          ["-b", samsa.bootstrap, "-P", "-t", topic, "-p", String(partition), "-z", codec, "-K\t", "-H", `codec=${codec}`, "-H", "empty=", "-X", `acks=${acks}`],
+          [
+            "-b",
+            samsa.bootstrap,
+            "-P",
+            "-t",
+            topic,
+            "-p",
+            String(partition),
+            "-z",
+            codec,
+            "-K\t",
+            "-H",
+            `codec=${codec}`,
+            "-H",
+            "empty=",
+            "-X",
+            `acks=${acks}`,
+          ],
           `${lines.join("\n")}\n`,
         );
         assert.equal(produced.status, 0, produced.stderr);
@@ -48,10 +74,28 @@ for (const codec of ["none", "gzip", "snappy", "lz4", "zstd"]) {
           records.map((r) => [r.offset, `${r.key}\t${r.value}`]),
           lines.map((line, i) => [i, line]),
         );
-        assert.deepStrictEqual(records[0].headers, [["codec", codec], ["empty", ""]]);
+        assert.deepStrictEqual(records[0].headers, [
+          ["codec", codec],
+          ["empty", ""],
+        ]);
       }
       assert.equal(read.get(1)?.length, 0);
-      const consumed = await kcat(["-b", samsa.bootstrap, "-C", "-t", topic, "-p", "2", "-o", "3", "-c", "4", "-e", "-f", "%o %k %s\\n"]);
+      const consumed = await kcat([
+        "-b",
+        samsa.bootstrap,
+        "-C",
+        "-t",
+        topic,
+        "-p",
+        "2",
+        "-o",
+        "3",
+        "-c",
+        "4",
+        "-e",
+        "-f",
+        "%o %k %s\\n",
+      ]);
       assert.equal(consumed.status, 0, consumed.stderr);
       assert.deepStrictEqual(
         consumed.stdout.trim().split("\n"),
@@ -65,10 +109,26 @@ test("kcat reads from an offset by timestamp", async () => {
   const topic = "kcat-time";
   const base = Date.now() - 60_000;
   for (let i = 0; i < 5; i++) {
-    const produced = await kcat(["-b", samsa.bootstrap, "-P", "-t", topic, "-p", "0", "-K:", "-X", `message.timeout.ms=10000`], `k${i}:v${i}\n`);
+    const produced = await kcat(
+      ["-b", samsa.bootstrap, "-P", "-t", topic, "-p", "0", "-K:", "-X", `message.timeout.ms=10000`],
+      `k${i}:v${i}\n`,
+    );
     assert.equal(produced.status, 0, produced.stderr);
   }
-  const consumed = await kcat(["-b", samsa.bootstrap, "-C", "-t", topic, "-p", "0", "-o", `s@${base}`, "-e", "-f", "%o\\n"]);
+  const consumed = await kcat([
+    "-b",
+    samsa.bootstrap,
+    "-C",
+    "-t",
+    topic,
+    "-p",
+    "0",
+    "-o",
+    `s@${base}`,
+    "-e",
+    "-f",
+    "%o\\n",
+  ]);
   assert.equal(consumed.status, 0, consumed.stderr);
   assert.deepStrictEqual(consumed.stdout.trim().split("\n"), ["0", "1", "2", "3", "4"]);
 });

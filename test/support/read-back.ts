@@ -32,7 +32,21 @@ export async function fetchPartition(
     isolationLevel: 0,
     sessionId: 0,
     sessionEpoch: -1,
-    topics: [{ topic, partitions: [{ partition, fetchOffset: BigInt(fromOffset), partitionMaxBytes: 32 << 20, logStartOffset: -1n, currentLeaderEpoch: -1, lastFetchedEpoch: -1 }] }],
+    topics: [
+      {
+        topic,
+        partitions: [
+          {
+            partition,
+            fetchOffset: BigInt(fromOffset),
+            partitionMaxBytes: 32 << 20,
+            logStartOffset: -1n,
+            currentLeaderEpoch: -1,
+            lastFetchedEpoch: -1,
+          },
+        ],
+      },
+    ],
     forgottenTopicsData: [],
     rackId: "",
   });
@@ -81,9 +95,15 @@ export async function fetchAll(
           const next = records.length === 0 ? 0 : records[records.length - 1].offset + 1;
           const waitMs = total() < expected && Date.now() < deadlineMs ? LONG_POLL_MS : 0;
           const page = await fetchPartition(client, topic, partition, next, waitMs);
-          if (page.errorCode !== 0) throw new Error(`fetch ${topic}-${partition} failed with error ${page.errorCode}`);
+          if (page.errorCode !== 0)
+            throw new Error(`fetch ${topic}-${partition} failed with error ${page.errorCode}`);
           records.push(...page.records);
-          if (page.records.length === 0 || records.length === 0 || records[records.length - 1].offset + 1 >= page.highWatermark) break;
+          if (
+            page.records.length === 0 ||
+            records.length === 0 ||
+            records[records.length - 1].offset + 1 >= page.highWatermark
+          )
+            break;
         }
       }
       if (total() >= expected) return out;
