@@ -6,6 +6,7 @@
  */
 import pino, { type Logger } from "pino";
 import { systemClock } from "../storage/clock.ts";
+import { type CleanerConfig, cleanerConfig } from "../storage/compaction/cleaner-config.ts";
 import { mkdirDurably } from "../storage/durable-file.ts";
 import type { FileSystem } from "../storage/file-system.ts";
 import type { LogConfig } from "../storage/log-config.ts";
@@ -51,6 +52,8 @@ export interface BrokerSettings {
   fetchSessionCacheSlots: number;
   /** Validates topic config overrides: an error message per bad key. */
   validateTopicConfigs: (configs: Record<string, string>) => Record<string, string>;
+  /** Compaction settings (log.cleaner.*); null disables the cleaner. */
+  cleaner?: CleanerConfig | null;
   /** The storage config of a topic with these overrides. */
   topicLogConfig: (configs: Record<string, string>) => LogConfig;
 }
@@ -92,6 +95,7 @@ export class Broker {
       configFor: (topic) => settings.topicLogConfig({ ...(topics.get(topic)?.configs ?? {}) }),
       retentionCheckIntervalMs: settings.logRetentionCheckIntervalMs,
       checkpointIntervalMs: settings.logFlushOffsetCheckpointIntervalMs,
+      cleaner: settings.cleaner ?? cleanerConfig(),
     });
     logger.info({ ...report }, "logs loaded");
     const replicas = new ReplicaManager(manager, new FetchPurgatory());

@@ -4,6 +4,7 @@
  * a broker without a properties file.
  */
 
+import { cleanerConfig } from "../storage/compaction/cleaner-config.ts";
 import type { BrokerSettings } from "./broker.ts";
 import {
   type BrokerConfig,
@@ -43,6 +44,12 @@ export function settingsFromConfig(config: BrokerConfig): BrokerSettings {
     logFlushOffsetCheckpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
     fetchMaxBytes: config.fetchMaxBytes,
     fetchSessionCacheSlots: config.maxIncrementalFetchSessionCacheSlots,
+    cleaner: config.cleaner.enable
+      ? cleanerConfig({
+          dedupeBufferBytes: config.cleaner.dedupeBufferBytes,
+          backoffMs: config.cleaner.backoffMs,
+        })
+      : null,
     validateTopicConfigs: (configs) => validateTopicConfigs(configs, config),
     topicLogConfig: (configs) => effectiveTopicConfig(config, configs).logConfig,
   };

@@ -4,7 +4,7 @@
  *
  * 1. Leftovers of interrupted work go first: `.tmp` and `.cleaned` files are
  *    removed; `.deleted` files are removed; `.swap` files (a compaction that
- *    got as far as its swap) replace the segments they cover, as Kafka does.
+ *    got as far as its swap) replace the segments they cover (completeSwaps).
  * 2. Segments are opened in offset order. After a clean shutdown their
  *    indexes are loaded (and still rebuilt if a check fails). After an unclean
  *    one, every segment holding offsets at or past the recovery point is
@@ -13,6 +13,7 @@
  *    after a cut is deleted, since its offsets no longer follow.
  * 3. Recovered data is fsynced before the recovery point moves to the end.
  */
+import { DecodeError } from "../protocol/primitives.ts";
 import type { Clock } from "./clock.ts";
 import { mkdirDurably } from "./durable-file.ts";
 import type { FileSystem } from "./file-system.ts";
@@ -33,6 +34,7 @@ import {
   TEMP_SUFFIX,
   TIME_INDEX_SUFFIX,
 } from "./segment-files.ts";
+import { type BatchLocation, readBatchLocation } from "./segment-scan.ts";
 
 export interface LoadOptions {
   fs: FileSystem;
@@ -144,43 +146,79 @@ async function removeLeftovers(fs: FileSystem, dir: string): Promise<void> {
 }
 
 /**
- * A `.swap` segment is a compacted replacement whose swap was interrupted:
- * it holds every surviving record of the segments it covers, so those are
- * deleted and the swap file takes their place.
+ * A `.swap` segment is a compacted replacement whose swap was interrupted
+ * (compaction/segment-swap.ts has the protocol). Its `.log.swap` file is the
+ * commit point, renamed last:
+ * - index `.swap` files without their `.log.swap` are from a rename that
+ *   never committed, and go (the old segments stand);
+ * - a `.log.swap` replaces every segment based in [its base, its last
+ *   offset + 1): the cleaner ends each replacement with the last batch of
+ *   the segments it replaces, emptied if need be, so that range is exactly
+ *   them, even when the newest of them was compacted down to nothing. What
+ *   is left of their files is deleted, and the swap files take live names,
+ *   indexes first and the .log last, so a crash here just repeats this.
  */
 async function completeSwaps(fs: FileSystem, dir: string): Promise<void> {
   const names = await fs.readdir(dir);
-  const swaps = names
+  const committed = names
     .map((name) => parseOffsetFileName(name, `${LOG_SUFFIX}${SWAP_SUFFIX}`))
     .filter((offset): offset is number => offset !== null)
     .sort((a, b) => a - b);
-  if (swaps.length === 0) return;
-  for (const base of swaps) {
-    const swapLog = await fs.open(`${dir}/${offsetFileName(base, LOG_SUFFIX)}${SWAP_SUFFIX}`, "read");
-    const swapEnd = await lastOffsetIn(swapLog.path, fs);
-    await swapLog.close();
-    const replaced = names
-      .map((name) => parseOffsetFileName(name, LOG_SUFFIX))
-      .filter((offset): offset is number => offset !== null && offset >= base && offset <= swapEnd);
-    for (const offset of replaced) await deleteSegmentFiles(fs, dir, offset);
-    for (const kind of SEGMENT_FILE_SUFFIXES) {
+  let changed = false;
+  for (const name of names) {
+    for (const kind of [OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+      const base = parseOffsetFileName(name, `${kind}${SWAP_SUFFIX}`);
+      if (base !== null && !committed.includes(base)) {
+        await fs.unlink(`${dir}/${name}`);
+        changed = true;
+      }
+    }
+  }
+  for (const base of committed) {
+    const end = await swapEndOffset(fs, `${dir}/${offsetFileName(base, LOG_SUFFIX)}${SWAP_SUFFIX}`, base);
+    for (const name of names) {
+      for (const kind of SEGMENT_FILE_SUFFIXES) {
+        const offset = parseOffsetFileName(name, kind);
+        if (offset === null || offset < base || offset >= end) continue;
+        if ((await fs.stat(`${dir}/${name}`)) !== null) await fs.unlink(`${dir}/${name}`);
+      }
+    }
+    for (const kind of [OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]) {
       const from = `${dir}/${offsetFileName(base, kind)}${SWAP_SUFFIX}`;
       if ((await fs.stat(from)) !== null) await fs.rename(from, `${dir}/${offsetFileName(base, kind)}`);
     }
+    changed = true;
   }
-  await fs.syncDirectory(dir);
+  if (changed) await fs.syncDirectory(dir);
 }
 
-/** The largest base offset of a batch in a segment file (enough to know which segments a swap covers). */
-async function lastOffsetIn(path: string, fs: FileSystem): Promise<number> {
-  const bytes = await fs.readFile(path);
-  let last = -1;
-  let position = 0;
-  while (bytes !== null && position + 12 <= bytes.length) {
-    last = Number(bytes.readBigInt64BE(position));
-    position += 12 + bytes.readInt32BE(position + 8);
+/**
+ * One past the last offset of a swap file's batches (at least base + 1). The
+ * file was fsynced before it was renamed to `.swap`; should it still end in
+ * a bad batch, the valid prefix decides, so segments it does not cover stay.
+ */
+async function swapEndOffset(fs: FileSystem, path: string, base: number): Promise<number> {
+  const handle = await fs.open(path, "read");
+  try {
+    const size = await handle.size();
+    let end = base + 1;
+    let position = 0;
+    for (;;) {
+      let batch: BatchLocation | null;
+      try {
+        batch = await readBatchLocation(handle, position, size);
+      } catch (error) {
+        if (error instanceof DecodeError) break;
+        throw error;
+      }
+      if (batch === null) break;
+      end = Math.max(end, batch.lastOffset + 1);
+      position += batch.sizeBytes;
+    }
+    return end;
+  } finally {
+    await handle.close();
   }
-  return last;
 }
 
 async function deleteSegmentFiles(fs: FileSystem, dir: string, baseOffset: number): Promise<void> {

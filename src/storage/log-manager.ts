@@ -15,6 +15,8 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Clock } from "./clock.ts";
+import type { CleanerConfig } from "./compaction/cleaner-config.ts";
+import { LogCleaner } from "./compaction/log-cleaner.ts";
 import { mkdirDurably } from "./durable-file.ts";
 import type { FileSystem } from "./file-system.ts";
 import type { Log } from "./log.ts";
@@ -44,6 +46,8 @@ export interface LogManagerOptions {
   retentionCheckIntervalMs: number;
   /** log.flush.offset.checkpoint.interval.ms */
   checkpointIntervalMs: number;
+  /** The log cleaner's settings (compaction); null runs no cleaner. */
+  cleaner?: CleanerConfig | null;
 }
 
 export interface ManagedLog {
@@ -64,6 +68,7 @@ export class LogManager {
   private readonly logs = new Map<string, ManagedLog>();
   private cancelTimers: (() => void)[] = [];
   private closed = false;
+  private cleaner: LogCleaner | null = null;
 
   private constructor(private readonly options: LogManagerOptions) {}
 
@@ -71,6 +76,15 @@ export class LogManager {
     const manager = new LogManager(options);
     const report: StartupReport = { logs: 0, recoveredSegments: 0, truncatedBytes: 0, cleanShutdown: true };
     for (const logDir of options.logDirs) await manager.loadLogDir(logDir, report);
+    if (options.cleaner !== null && options.cleaner !== undefined) {
+      manager.cleaner = await LogCleaner.open({
+        fs: options.fs,
+        clock: options.clock,
+        logDirs: options.logDirs,
+        config: options.cleaner,
+        logs: () => manager.allLogs(),
+      });
+    }
     return { manager, report };
   }
 
@@ -151,6 +165,16 @@ export class LogManager {
     return [...counts].sort((a, b) => a[1] - b[1])[0][0];
   }
 
+  /**
+   * Runs `work` with compaction of the partition paused (and any pass in
+   * progress aborted first): for anything that removes or rewrites segments
+   * under the cleaner — retention, DeleteRecords, truncation, deletion.
+   */
+  whileCleaningPaused<T>(topic: string, partition: number, work: () => Promise<T>): Promise<T> {
+    if (this.cleaner === null) return work();
+    return this.cleaner.whileCleaningPaused(topic, partition, work);
+  }
+
   /** Closes the partition's log and removes its directory (renamed first, so a crash cannot revive it). */
   async deleteLog(topic: string, partition: number): Promise<boolean> {
     const key = topicPartitionKey(topic, partition);
@@ -158,7 +182,8 @@ export class LogManager {
     if (managed === undefined) return false;
     this.logs.delete(key);
     const { fs } = this.options;
-    await managed.log.close();
+    await this.whileCleaningPaused(topic, partition, () => managed.log.close());
+    await this.cleaner?.removeCheckpoint(managed.logDir, topic, partition);
     const dir = `${managed.logDir}/${partitionDirName(topic, partition)}`;
     const doomed = `${dir}.${randomUUID().replaceAll("-", "")}${DELETE_DIR_SUFFIX}`;
     await fs.rename(dir, doomed);
@@ -185,6 +210,7 @@ export class LogManager {
     };
     every(retentionCheckIntervalMs, () => this.runRetention());
     every(checkpointIntervalMs, () => this.writeAllCheckpoints());
+    this.cleaner?.start();
   }
 
   async runRetention(): Promise<number> {
@@ -192,7 +218,9 @@ export class LogManager {
     const nowMs = this.options.clock.nowMs();
     for (const managed of this.logs.values()) {
       if (managed.log.isOffline) continue;
-      const report = await applyRetention(managed.log, nowMs);
+      const report = await this.whileCleaningPaused(managed.topic, managed.partition, () =>
+        applyRetention(managed.log, nowMs),
+      );
       deleted += report.deletedByTime + report.deletedBySize + report.deletedByStartOffset;
     }
     return deleted;
@@ -220,6 +248,7 @@ export class LogManager {
     this.closed = true;
     for (const cancel of this.cancelTimers) cancel();
     this.cancelTimers = [];
+    await this.cleaner?.stop();
     const { fs } = this.options;
     const failedDirs = new Set<string>();
     for (const managed of this.logs.values()) {

@@ -13,7 +13,13 @@ import { DecodeError } from "../protocol/primitives.ts";
 import { decodeRecordBatch, recordTimestamp } from "../protocol/records/record-batch.ts";
 import { type FileHandle, type FileSystem, FileSystemError } from "./file-system.ts";
 import { OffsetIndex } from "./offset-index.ts";
-import { LOG_SUFFIX, OFFSET_INDEX_SUFFIX, offsetFileName, TIME_INDEX_SUFFIX } from "./segment-files.ts";
+import {
+  LOG_SUFFIX,
+  OFFSET_INDEX_SUFFIX,
+  offsetFileName,
+  SWAP_SUFFIX,
+  TIME_INDEX_SUFFIX,
+} from "./segment-files.ts";
 import { type BatchLocation, readBatchLocation, readFully, scanValidBatches } from "./segment-scan.ts";
 import { TimeIndex } from "./time-index.ts";
 
@@ -52,6 +58,8 @@ export class LogSegment {
   private persistedOffsetEntries = 0;
   private persistedTimeEntries = 0;
   private indexesDirty = true;
+  private readsInFlight = 0;
+  private drained: (() => void)[] = [];
   /** Largest timestamp in the segment and the offset of the batch holding it. */
   maxTimestampMs = NO_TIMESTAMP;
   offsetOfMaxTimestamp = -1;
@@ -69,16 +77,20 @@ export class LogSegment {
     public sizeBytes: number,
     public nextOffset: number,
     readonly createdAtMs: number,
+    /** Appended to every file name: "" for a live segment, `.cleaned`/`.swap`/`.deleted` in transition. */
+    private fileSuffix: string,
   ) {}
 
+  /** A new, empty segment; `fileSuffix` gives its files a transitional name (compaction writes `.cleaned`). */
   static async create(
     fs: FileSystem,
     dir: string,
     baseOffset: number,
     options: SegmentOptions,
     nowMs: number,
+    fileSuffix = "",
   ): Promise<LogSegment> {
-    const log = await fs.open(`${dir}/${offsetFileName(baseOffset, LOG_SUFFIX)}`, "create");
+    const log = await fs.open(`${dir}/${offsetFileName(baseOffset, LOG_SUFFIX)}${fileSuffix}`, "create");
     const size = await log.size();
     if (size !== 0) await log.truncate(0);
     return new LogSegment(
@@ -92,6 +104,7 @@ export class LogSegment {
       0,
       baseOffset,
       nowMs,
+      fileSuffix,
     );
   }
 
@@ -123,14 +136,15 @@ export class LogSegment {
       size,
       baseOffset,
       nowMs,
+      "",
     );
     if (mode === "recover") return { segment, truncatedBytes: await segment.recover() };
     if (!(mode === "trust-indexes" && (await segment.loadIndexes()))) await segment.rebuildIndexes();
     return { segment, truncatedBytes: 0 };
   }
 
-  private path(suffix: string): string {
-    return `${this.dir}/${offsetFileName(this.baseOffset, suffix)}`;
+  private path(kind: string): string {
+    return `${this.dir}/${offsetFileName(this.baseOffset, kind)}${this.fileSuffix}`;
   }
 
   /** Loads both indexes and finds the segment's end from the last entry; false if anything is off. */
@@ -145,13 +159,17 @@ export class LogSegment {
       Number.MAX_SAFE_INTEGER,
     );
     if (offsetIndex === null) return false;
-    let position = offsetIndex.lastEntry()?.position ?? 0;
+    const lastEntry = offsetIndex.lastEntry();
+    let position = lastEntry?.position ?? 0;
     let nextOffset = this.baseOffset;
     let maxTimestampMs = NO_TIMESTAMP;
     let offsetOfMaxTimestamp = -1;
     try {
       for (;;) {
         const batch = await readBatchLocation(this.log, position, this.sizeBytes);
+        // The last entry must name the batch it points at; earlier ones are checked as lookups use them.
+        if (lastEntry !== null && position === lastEntry.position && batch?.lastOffset !== lastEntry.offset)
+          return false;
         if (batch === null) break;
         if (position === 0) this.firstBatchTimestampMs = batch.maxTimestampMs;
         nextOffset = batch.lastOffset + 1;
@@ -281,9 +299,24 @@ export class LogSegment {
 
   /** The first batch whose last offset is ≥ `offset`, scanning from the nearest index entry. */
   async findBatch(offset: number, limitPosition = this.sizeBytes): Promise<BatchLocation | null> {
-    let position = this.offsetIndex.lookup(offset).position;
+    const entry = this.offsetIndex.lookup(offset);
+    let position = entry.position;
+    let first = true;
     for (;;) {
-      const batch = await readBatchLocation(this.log, position, limitPosition);
+      let batch: BatchLocation | null;
+      try {
+        batch = await readBatchLocation(this.log, position, limitPosition);
+      } catch (error) {
+        if (!(error instanceof DecodeError) || !first || position === 0) throw error;
+        batch = null;
+      }
+      // An index entry names the last offset of the batch it points at; anything
+      // else means the index is wrong (it is only checked loosely on load): rebuild it.
+      if (first && position > 0 && (batch === null || batch.lastOffset !== entry.offset)) {
+        await this.rebuildIndexes();
+        return this.findBatch(offset, limitPosition);
+      }
+      first = false;
       if (batch === null) return null;
       if (batch.lastOffset >= offset) return batch;
       position += batch.sizeBytes;
@@ -295,7 +328,16 @@ export class LogSegment {
    * (the last batch may be cut short, which clients handle), never past
    * `maxPosition`; with `minOneBatch`, the whole first batch even if larger.
    */
-  async read(
+  read(
+    startOffset: number,
+    maxBytes: number,
+    maxPosition: number,
+    minOneBatch: boolean,
+  ): Promise<SegmentRead | null> {
+    return this.reading(() => this.readUnguarded(startOffset, maxBytes, maxPosition, minOneBatch));
+  }
+
+  private async readUnguarded(
     startOffset: number,
     maxBytes: number,
     maxPosition: number,
@@ -312,7 +354,14 @@ export class LogSegment {
   }
 
   /** The first record at or after `timestampMs` with offset ≥ `startingOffset` (ListOffsets by time). */
-  async findOffsetByTimestamp(timestampMs: number, startingOffset: number): Promise<TimestampMatch | null> {
+  findOffsetByTimestamp(timestampMs: number, startingOffset: number): Promise<TimestampMatch | null> {
+    return this.reading(() => this.findOffsetByTimestampUnguarded(timestampMs, startingOffset));
+  }
+
+  private async findOffsetByTimestampUnguarded(
+    timestampMs: number,
+    startingOffset: number,
+  ): Promise<TimestampMatch | null> {
     const fromTime = this.timeIndex.lookup(timestampMs);
     let position = this.offsetIndex.lookup(Math.max(fromTime.offset, startingOffset)).position;
     for (;;) {
@@ -330,11 +379,67 @@ export class LogSegment {
   }
 
   /** The record holding the segment's largest timestamp (ListOffsets MAX_TIMESTAMP). */
-  async findMaxTimestampRecord(): Promise<TimestampMatch | null> {
-    if (this.offsetOfMaxTimestamp < 0) return null;
-    const location = await this.findBatch(this.offsetOfMaxTimestamp);
-    if (location === null) return null;
-    return this.matchInBatch(location, (ts) => ts === location.maxTimestampMs);
+  findMaxTimestampRecord(): Promise<TimestampMatch | null> {
+    return this.reading(async () => {
+      if (this.offsetOfMaxTimestamp < 0) return null;
+      const location = await this.findBatch(this.offsetOfMaxTimestamp);
+      if (location === null) return null;
+      return this.matchInBatch(location, (ts) => ts === location.maxTimestampMs);
+    });
+  }
+
+  /**
+   * The record with the largest timestamp among offsets ≥ `startOffset`:
+   * for the segment holding the log start, whose overall maximum may lie
+   * below it. Reads batch headers, and records only where a batch straddles
+   * `startOffset` or holds the winner.
+   */
+  maxTimestampFrom(startOffset: number): Promise<TimestampMatch | null> {
+    return this.reading(async () => {
+      let best: TimestampMatch | null = null;
+      let bestLocation: BatchLocation | null = null;
+      let location = await this.findBatch(startOffset);
+      while (location !== null) {
+        if (location.baseOffset < startOffset) {
+          const inside = await this.maxInBatch(location, startOffset);
+          if (inside !== null && (best === null || inside.timestampMs > best.timestampMs)) {
+            best = inside;
+            bestLocation = null;
+          }
+        } else if (best === null || location.maxTimestampMs > best.timestampMs) {
+          best = { offset: location.lastOffset, timestampMs: location.maxTimestampMs };
+          bestLocation = location;
+        }
+        location = await readBatchLocation(this.log, location.position + location.sizeBytes, this.sizeBytes);
+      }
+      if (bestLocation === null) return best;
+      const winner = bestLocation;
+      return this.matchInBatch(winner, (ts) => ts === winner.maxTimestampMs);
+    });
+  }
+
+  private async maxInBatch(location: BatchLocation, startOffset: number): Promise<TimestampMatch | null> {
+    const bytes = await readFully(this.log, location.position, location.sizeBytes);
+    const batch = decodeRecordBatch(bytes);
+    let best: TimestampMatch | null = null;
+    for (const record of batch.records) {
+      const offset = Number(record.offset);
+      const timestampMs = Number(recordTimestamp(batch, record));
+      if (offset >= startOffset && (best === null || timestampMs > best.timestampMs))
+        best = { offset, timestampMs };
+    }
+    return best;
+  }
+
+  /** Counts a read in flight, so `closeHandle` can let it finish. */
+  private async reading<T>(work: () => Promise<T>): Promise<T> {
+    this.readsInFlight++;
+    try {
+      return await work();
+    } finally {
+      this.readsInFlight--;
+      if (this.readsInFlight === 0) for (const wake of this.drained.splice(0)) wake();
+    }
   }
 
   private async matchInBatch(
@@ -414,15 +519,53 @@ export class LogSegment {
     await this.log.close();
   }
 
-  /** Renames all three files to `<name><suffix>` (for `.deleted`, `.cleaned`, `.swap`). */
-  async renameFiles(fromSuffix: string, toSuffix: string): Promise<void> {
+  /**
+   * Renames the segment's files to `<name><toSuffix>` (`.deleted`, `.cleaned`,
+   * `.swap`, or "" for live names); later flushes follow the new names.
+   * The first argument is the caller's view of where the files are now; the
+   * segment's own record wins, so a retired segment whose compaction rename
+   * failed is still moved from where its files really are.
+   *
+   * The loader knows a segment by its .log file, so when files move towards
+   * a live name (`.swap`, "") the .log goes last, and otherwise first: a crash
+   * between renames never pairs a .log with index files that are not its own.
+   */
+  async renameFiles(_expectedSuffix: string, toSuffix: string): Promise<void> {
+    if (this.fileSuffix === toSuffix) return;
+    const logLast = toSuffix === "" || toSuffix === SWAP_SUFFIX;
+    const kinds = logLast
+      ? [OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX, LOG_SUFFIX]
+      : [LOG_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX];
+    for (const kind of kinds) {
+      const from = this.path(kind);
+      const to = `${this.dir}/${offsetFileName(this.baseOffset, kind)}${toSuffix}`;
+      if ((await this.fs.stat(from)) !== null) await this.fs.rename(from, to);
+    }
+    this.fileSuffix = toSuffix;
+  }
+
+  /** Up to `length` bytes of the .log file from `position`, fewer at its end (the cleaner's sequential reads). */
+  async readBytes(position: number, length: number): Promise<Buffer> {
+    assert.ok(position >= 0 && position <= this.sizeBytes, "read position outside the segment");
+    return readFully(this.log, position, Math.min(length, this.sizeBytes - position));
+  }
+
+  /** Closes the handle and removes the files, .log first: for a compacted segment that will not be used. */
+  async deleteFiles(): Promise<void> {
+    await this.log.close();
     for (const kind of [LOG_SUFFIX, OFFSET_INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
-      const from = `${this.path(kind)}${fromSuffix}`;
-      if ((await this.fs.stat(from)) !== null) await this.fs.rename(from, `${this.path(kind)}${toSuffix}`);
+      const path = this.path(kind);
+      if ((await this.fs.stat(path)) !== null) await this.fs.unlink(path);
     }
   }
 
+  /**
+   * Releases the file handle once the reads already in flight have finished:
+   * a consumer that found this segment just before compaction replaced it
+   * still gets its batches (Kafka keeps replaced segments open a while).
+   */
   async closeHandle(): Promise<void> {
+    while (this.readsInFlight > 0) await new Promise<void>((resolve) => this.drained.push(resolve));
     await this.log.close();
   }
 

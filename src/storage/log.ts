@@ -21,7 +21,7 @@ import {
   takeOffsets,
 } from "./append-batches.ts";
 import type { Clock } from "./clock.ts";
-import type { FileSystem } from "./file-system.ts";
+import { type FileSystem, FileSystemError } from "./file-system.ts";
 import { GroupCommit } from "./group-commit.ts";
 import type { LeaderEpochCache } from "./leader-epoch-cache.ts";
 import type { LogConfig } from "./log-config.ts";
@@ -108,6 +108,15 @@ export class Log {
     return this.context.config;
   }
 
+  /**
+   * New settings for a live log (a topic's configs were altered). Every
+   * reader of `config` sees them from its next use on; segments already
+   * created keep the index settings they were created with, as in Kafka.
+   */
+  updateConfig(config: LogConfig): void {
+    this.context.config = config;
+  }
+
   get activeSegment(): LogSegment {
     return this.segments[this.segments.length - 1];
   }
@@ -146,9 +155,19 @@ export class Log {
 
   /** Runs `work` after every mutation queued before it. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(() => {
+    const run = this.queue.then(async () => {
       this.checkOnline();
-      return work();
+      try {
+        return await work();
+      } catch (error) {
+        if (!(error instanceof FileSystemError)) throw error;
+        // A disk failure part-way through a mutation (a roll, a truncation, a
+        // deletion) leaves memory and disk out of step: only a reopen, which
+        // recovers, can say what holds. Kafka takes the log dir offline too.
+        const failure = asStorageError(error, `storage operation in ${this.context.dir}`);
+        this.offline ??= failure;
+        throw failure;
+      }
     });
     this.queue = run.catch(() => undefined);
     return run;
@@ -277,10 +296,13 @@ export class Log {
     const previous = this.activeSegment;
     if (previous.isEmpty() && previous.baseOffset === baseOffset) return;
     const { fs, clock, dir } = this.context;
+    // The old segment is made durable before the new one exists on disk: a
+    // power loss in between must not leave a new segment starting past the
+    // end of what survived of the old one (a hole the log end would sit beyond).
+    await previous.flushAll();
     const segment = await LogSegment.create(fs, dir, baseOffset, this.config, clock.nowMs());
     await fs.syncDirectory(dir);
-    this.segments.push(segment);
-    await previous.flushAll();
+    this.segments = [...this.segments, segment];
     await this.leaderEpochs.flush();
     await this.producers.takeSnapshot();
   }
@@ -309,10 +331,18 @@ export class Log {
   }
 
   private async syncUnflushed(): Promise<void> {
+    // A group commit queued behind an fsync that failed must not succeed:
+    // Linux may have dropped pages that this fsync would not write again.
+    this.checkOnline();
     const target = this.logEndOffset;
     const messages = this.unflushedMessages;
-    for (const segment of this.segments.slice()) {
-      if (segment.nextOffset > this.recoveryPoint || segment === this.activeSegment) await segment.flush();
+    try {
+      for (const segment of this.segments.slice()) {
+        if (segment.nextOffset > this.recoveryPoint || segment === this.activeSegment) await segment.flush();
+      }
+    } catch (error) {
+      this.offline ??= asStorageError(error, `fsync in ${this.context.dir}`);
+      throw error;
     }
     this.unflushedMessages = Math.max(0, this.unflushedMessages - messages);
     if (target > this.recoveryPoint) this.recoveryPoint = target;
@@ -391,16 +421,17 @@ export class Log {
   /** ListOffsets MAX_TIMESTAMP: the record with the largest timestamp, or null for an empty log. */
   async findMaxTimestampRecord(): Promise<TimestampMatch | null> {
     this.checkOnline();
-    let best: LogSegment | null = null;
+    let best: TimestampMatch | null = null;
     for (const segment of this.segments) {
-      if (
-        segment.offsetOfMaxTimestamp >= this.logStartOffset &&
-        (best === null || segment.maxTimestampMs > best.maxTimestampMs)
-      ) {
-        best = segment;
-      }
+      if (segment.nextOffset <= this.logStartOffset || segment.offsetOfMaxTimestamp < 0) continue;
+      if (best !== null && segment.maxTimestampMs <= best.timestampMs) continue;
+      const candidate =
+        segment.offsetOfMaxTimestamp >= this.logStartOffset && segment.baseOffset >= this.logStartOffset
+          ? await segment.findMaxTimestampRecord()
+          : await segment.maxTimestampFrom(this.logStartOffset);
+      if (candidate !== null && (best === null || candidate.timestampMs > best.timestampMs)) best = candidate;
     }
-    return best === null ? null : best.findMaxTimestampRecord();
+    return best;
   }
 
   /** Removes everything at or after `offset` (a follower diverging from its leader). */
@@ -410,7 +441,8 @@ export class Log {
       assert.ok(offset >= this.logStartOffset, "cannot truncate below the log start");
       let removedSegments = 0;
       while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
-        const removed = this.segments.pop() as LogSegment;
+        const removed = this.activeSegment;
+        this.segments = this.segments.slice(0, -1);
         await this.retireSegment(removed, 0);
         removedSegments++;
       }
@@ -474,7 +506,8 @@ export class Log {
     }
     if (count === 0) return 0;
     if (count === this.segments.length) await this.rollLocked(this.logEndOffset);
-    const doomed = this.segments.splice(0, count);
+    const doomed = this.segments.slice(0, count);
+    this.segments = this.segments.slice(count);
     this.logStartOffset = Math.max(this.logStartOffset, this.segments[0].baseOffset);
     for (const segment of doomed) await this.retireSegment(segment, this.config.fileDeleteDelayMs);
     this.leaderEpochs.truncateFromStart(this.logStartOffset);
@@ -486,24 +519,33 @@ export class Log {
 
   /**
    * Puts `replacement` in the place of `replaced` (consecutive, none of them
-   * active) — the last step of compaction. The caller has already made the
-   * replacement's files durable under their live names; the replaced
-   * segments are retired like deleted ones. Runs in the serial queue.
+   * active) — compaction's swap step, called while the replacement's files
+   * still carry their `.swap` names (the cleaner renames them live after).
+   * Replaced segments are retired like deleted ones, except one sharing the
+   * replacement's base offset, whose files the swap renames over. Returns
+   * false, changing nothing, if the replaced segments are no longer all in
+   * the log (retention or truncation got there first).
    */
-  swapSegments(replaced: readonly LogSegment[], replacement: LogSegment): Promise<void> {
+  swapSegments(replaced: readonly LogSegment[], replacement: LogSegment): Promise<boolean> {
     return this.exclusive(async () => {
       const first = this.segments.indexOf(replaced[0]);
-      assert.ok(first >= 0, "replaced segments must belong to the log");
-      replaced.forEach((segment, i) => {
-        assert.equal(this.segments[first + i], segment, "replaced segments must be consecutive");
-      });
-      assert.ok(first + replaced.length < this.segments.length, "the active segment is never replaced");
-      this.segments.splice(first, replaced.length, replacement);
+      const intact =
+        first >= 0 &&
+        replaced.every((segment, i) => this.segments[first + i] === segment) &&
+        first + replaced.length < this.segments.length;
+      if (!intact) return false;
+      // A new array, never an in-place splice: reads walk the old one across awaits.
+      this.segments = [
+        ...this.segments.slice(0, first),
+        replacement,
+        ...this.segments.slice(first + replaced.length),
+      ];
       for (const segment of replaced) {
         if (segment.baseOffset !== replacement.baseOffset)
           await this.retireSegment(segment, this.config.fileDeleteDelayMs);
         else await segment.closeHandle();
       }
+      return true;
     });
   }
 

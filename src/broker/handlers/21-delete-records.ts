@@ -43,7 +43,9 @@ export const deleteRecordsHandler: Handler<DeleteRecordsRequest> = {
           continue;
         }
         try {
-          const lowWatermark = await partition.log.advanceLogStartOffset(target);
+          const lowWatermark = await broker.logManager.whileCleaningPaused(topic.name, p.partitionIndex, () =>
+            partition.log.advanceLogStartOffset(target),
+          );
           partitions.push({
             partitionIndex: p.partitionIndex,
             lowWatermark: BigInt(lowWatermark),

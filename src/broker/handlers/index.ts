@@ -10,8 +10,11 @@ import { deleteTopicsHandler } from "./20-delete-topics.ts";
 import { deleteRecordsHandler } from "./21-delete-records.ts";
 import { initProducerIdHandler } from "./22-init-producer-id.ts";
 import { offsetForLeaderEpochHandler } from "./23-offset-for-leader-epoch.ts";
+import { describeConfigsHandler } from "./32-describe-configs.ts";
+import { alterConfigsHandler } from "./33-alter-configs.ts";
 import { describeLogDirsHandler } from "./35-describe-log-dirs.ts";
 import { createPartitionsHandler } from "./37-create-partitions.ts";
+import { incrementalAlterConfigsHandler } from "./44-incremental-alter-configs.ts";
 import { describeClusterHandler } from "./60-describe-cluster.ts";
 import { describeTopicPartitionsHandler } from "./75-describe-topic-partitions.ts";
 
@@ -26,8 +29,11 @@ export const allHandlers: readonly Handler<never>[] = [
   deleteRecordsHandler,
   initProducerIdHandler,
   offsetForLeaderEpochHandler,
+  describeConfigsHandler,
+  alterConfigsHandler,
   describeLogDirsHandler,
   createPartitionsHandler,
+  incrementalAlterConfigsHandler,
   describeClusterHandler,
   describeTopicPartitionsHandler,
 ];
