@@ -1,6 +1,7 @@
 /**
- * Produce (key 0), v3–v13 (v0–v2 are advertised by Kafka 4 only for an old
- * librdkafka quirk and refused; we advertise from v3). Topics by name, or
+ * Produce (key 0), v3–v13. Like Kafka 4, v0–v2 are advertised (older
+ * librdkafka needs to see them, KAFKA-18659) but refused: there is no codec
+ * for them, so such a request closes the connection. Topics by name, or
  * by id from v13. Each partition's batch is validated (produce-validation),
  * then appended; a per-partition error never fails the others.
  *
@@ -109,7 +110,7 @@ async function settle(
 
 export const produceHandler: Handler<ProduceRequest> = {
   apiKey: ApiKey.Produce,
-  minVersion: 3,
+  minVersion: 0,
   maxVersion: 13,
   async handle(context, request) {
     const { broker, apiVersion } = context;
