@@ -48,7 +48,8 @@ async function fetchWithWait(
 ) {
   const replicas = broker.replicas;
   const isolationLevel = request.isolationLevel ?? 0;
-  const maxBytes = request.maxBytes ?? 0x7fffffff;
+  // fetch.max.bytes caps what any one response may carry, whatever the client asks.
+  const maxBytes = Math.min(request.maxBytes ?? 0x7fffffff, broker.settings.fetchMaxBytes);
   const fetches = outcome.fetches;
   const deadlineMs = Date.now() + Math.min(Math.max(request.maxWaitMs, 0), MAX_WAIT_CAP_MS);
   let reads = await readPartitions(replicas, fetches, maxBytes, isolationLevel);
