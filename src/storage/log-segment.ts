@@ -468,9 +468,14 @@ export class LogSegment {
   }
 
   /** Makes the log bytes durable, and writes index entries added since the last flush. */
+  /**
+   * Makes the log bytes durable. Index entries are not written here: this
+   * runs on every group commit, and a segment past the recovery point has
+   * its indexes rebuilt on an unclean start anyway; they are written when
+   * the segment stops being active (`flushAll`) and at close.
+   */
   async flush(): Promise<void> {
     await this.log.sync();
-    await this.writeIndexes(false, false);
   }
 
   /** Flushes the log and makes the indexes durable too: when the segment stops being active. */

@@ -66,8 +66,8 @@ export const describeTopicPartitionsHandler: Handler<DescribeTopicPartitionsRequ
         partitions: partitions.map((p) => ({
           ...p,
           leaderEpoch: p.leaderEpoch ?? 0,
-          eligibleLeaderReplicas: null,
-          lastKnownElr: null,
+          eligibleLeaderReplicas: [],
+          lastKnownElr: [],
           offlineReplicas: [],
         })),
       });
