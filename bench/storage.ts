@@ -62,7 +62,8 @@ function environment(dir: string, loadBefore: number): string {
   const dirty = git(["status", "--porcelain", "--untracked-files=no"]) !== "" ? " + uncommitted changes" : "";
   let fileSystem = "unknown file system";
   try {
-    fileSystem = execFileSync("findmnt", ["-no", "FSTYPE,SOURCE", "-T", dir], { encoding: "utf8" }).trim();
+    const mount = execFileSync("findmnt", ["-no", "FSTYPE,SOURCE", "-T", dir], { encoding: "utf8" });
+    fileSystem = mount.trim().split(/\s+/).join(" on ");
   } catch {
     // findmnt is missing: the line says so.
   }

@@ -12,15 +12,16 @@
  * - warm, snapshot at the end: the producer state comes from a snapshot, so
  *   only the segment scan remains (how much of recovery replay costs);
  * - cold: the log's pages dropped first (a machine restart).
- * Reads go through the whole log from offset 0 with `maxBytes` a read, warm
- * and cold.
+ * Reads go through the whole log from offset 0 with `maxBytes` a read, cold
+ * (pages dropped first) and warm. Every case runs several rounds, the cases
+ * taking turns, and the median is reported with the range.
  */
 import assert from "node:assert/strict";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Log } from "../../src/storage/log.ts";
 import { type LogConfig, logConfig } from "../../src/storage/log-config.ts";
-import { dropPageCache } from "./storage-disk.ts";
+import { dropPageCache, median } from "./storage-disk.ts";
 import {
   abandonLog,
   batchOfSize,
@@ -33,20 +34,30 @@ import {
 export const RECOVERY_BATCH_BYTES = 16 * 1024;
 export const READ_MAX_BYTES = 1024 * 1024;
 
-export interface ReadFigures {
-  megabytesPerSecond: number;
-  readsPerSecond: number;
+/** Rounds of each case; figures are the median round, with the range. */
+export const RECOVERY_ROUNDS = 3;
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
 }
 
 export interface RecoveryFigures {
   logBytes: number;
   segments: number;
   batches: number;
-  warmMs: number;
-  warmWithSnapshotMs: number;
-  coldMs: number;
-  warmRead: ReadFigures;
-  coldRead: ReadFigures;
+  warmMs: Spread;
+  warmWithSnapshotMs: Spread;
+  coldMs: Spread;
+  warmReadMBps: Spread;
+  coldReadMBps: Spread;
+  /** Reads per second in the median warm round. */
+  warmReadsPerSecond: number;
+}
+
+function spread(values: readonly number[]): Spread {
+  return { median: median(values), min: Math.min(...values), max: Math.max(...values) };
 }
 
 const UNCLEAN = { hadCleanShutdown: false, recoveryPoint: 0 };
@@ -71,28 +82,58 @@ async function dropLogPages(dir: string): Promise<void> {
   for (const path of await segmentFiles(dir)) await dropPageCache(path);
 }
 
-/** Times one unclean reopen and checks that it scanned everything and lost nothing. */
-async function timeRecovery(
-  dir: string,
-  config: LogConfig,
-  expectedEnd: number,
-): Promise<{ log: Log; ms: number }> {
+/** Times one unclean reopen, checks that it scanned everything and lost nothing, and closes the log cleanly. */
+async function timeRecovery(dir: string, config: LogConfig, expectedEnd: number): Promise<number> {
   const segments = (await segmentFiles(dir)).length;
   const start = performance.now();
   const report = await openLog(dir, config, UNCLEAN);
   const ms = performance.now() - start;
+  await report.log.close(); // leaves a producer snapshot at the log end
   assert.equal(report.recoveredSegments, segments, "every segment must be recovered");
   assert.equal(report.truncatedBytes, 0, "a sound log must lose nothing in recovery");
   assert.equal(report.log.logEndOffset, expectedEnd, "recovery must find the whole log");
-  return { log: report.log, ms };
+  return ms;
 }
 
-async function timeRead(log: Log, logBytes: number): Promise<ReadFigures> {
+async function timeRead(log: Log, logBytes: number): Promise<{ megabytesPerSecond: number; reads: number }> {
   const start = performance.now();
   const read = await readWholeLog(log, READ_MAX_BYTES);
   const seconds = (performance.now() - start) / 1000;
   assert.equal(read.bytes, logBytes, "a whole read must return every byte");
-  return { megabytesPerSecond: read.bytes / seconds / 1e6, readsPerSecond: read.reads / seconds };
+  return { megabytesPerSecond: read.bytes / seconds / 1e6, reads: read.reads / seconds };
+}
+
+/** The three recovery cases, round after round (the first round also warms the code up). */
+async function recoveryRounds(dir: string, config: LogConfig, expectedEnd: number): Promise<number[][]> {
+  const [warm, withSnapshot, cold]: number[][] = [[], [], []];
+  for (let round = 0; round < RECOVERY_ROUNDS; round++) {
+    await deleteProducerSnapshots(dir);
+    warm.push(await timeRecovery(dir, config, expectedEnd));
+    withSnapshot.push(await timeRecovery(dir, config, expectedEnd));
+    await deleteProducerSnapshots(dir);
+    await dropLogPages(dir);
+    cold.push(await timeRecovery(dir, config, expectedEnd));
+  }
+  return [warm, withSnapshot, cold];
+}
+
+/** Cold then warm reads of the whole log, round after round. */
+async function readRounds(dir: string, config: LogConfig, logBytes: number) {
+  const { log } = await openLog(dir, config);
+  const warm: { megabytesPerSecond: number; reads: number }[] = [];
+  const cold: number[] = [];
+  try {
+    for (let round = 0; round < RECOVERY_ROUNDS; round++) {
+      await dropLogPages(dir);
+      cold.push((await timeRead(log, logBytes)).megabytesPerSecond);
+      warm.push(await timeRead(log, logBytes));
+    }
+  } finally {
+    await log.close();
+  }
+  const warmMBps = spread(warm.map((w) => w.megabytesPerSecond));
+  const medianRound = warm.find((w) => w.megabytesPerSecond === warmMBps.median) ?? warm[0];
+  return { warmMBps, coldMBps: spread(cold), warmReadsPerSecond: medianRound.reads };
 }
 
 export async function measureRecovery(root: string, targetBytes: number): Promise<RecoveryFigures> {
@@ -103,32 +144,18 @@ export async function measureRecovery(root: string, targetBytes: number): Promis
     const { batches, logEndOffset: expectedEnd } = await writeLog(dir, config, targetBytes);
     const logBytes = batches * RECOVERY_BATCH_BYTES;
     const segments = (await segmentFiles(dir)).length;
-
-    const warm = await timeRecovery(dir, config, expectedEnd);
-    const warmRead = await timeRead(warm.log, logBytes);
-    await warm.log.close(); // a clean close leaves a producer snapshot at the log end
-
-    const withSnapshot = await timeRecovery(dir, config, expectedEnd);
-    await withSnapshot.log.close();
-
-    await deleteProducerSnapshots(dir);
-    await dropLogPages(dir);
-    const cold = await timeRecovery(dir, config, expectedEnd);
-    await cold.log.close();
-
-    const { log } = await openLog(dir, config);
-    await dropLogPages(dir);
-    const coldRead = await timeRead(log, logBytes);
-    await log.close();
+    const [warm, withSnapshot, cold] = await recoveryRounds(dir, config, expectedEnd);
+    const reads = await readRounds(dir, config, logBytes);
     return {
       logBytes,
       segments,
       batches,
-      warmMs: warm.ms,
-      warmWithSnapshotMs: withSnapshot.ms,
-      coldMs: cold.ms,
-      warmRead,
-      coldRead,
+      warmMs: spread(warm),
+      warmWithSnapshotMs: spread(withSnapshot),
+      coldMs: spread(cold),
+      warmReadMBps: reads.warmMBps,
+      coldReadMBps: reads.coldMBps,
+      warmReadsPerSecond: reads.warmReadsPerSecond,
     };
   } finally {
     await rm(dir, { recursive: true, force: true });

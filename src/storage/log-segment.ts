@@ -578,11 +578,21 @@ export class LogSegment {
     return this.sizeBytes === 0;
   }
 
-  /** Calls `visit` with every whole batch whose last offset is ≥ `fromOffset`, in order (CRC-checked). */
-  async forEachBatch(fromOffset: number, visit: (batch: Buffer) => void): Promise<void> {
+  /** Calls `visit` with every whole batch whose last offset is ≥ `fromOffset`, in order (CRC-checked unless told not to). */
+  async forEachBatch(
+    fromOffset: number,
+    visit: (batch: Buffer) => void,
+    options: { verifyCrc?: boolean } = {},
+  ): Promise<void> {
     const first = await this.findBatch(fromOffset);
     if (first === null) return;
-    const result = await scanValidBatches(this.log, first.position, this.sizeBytes, (batch) => visit(batch));
+    const result = await scanValidBatches(
+      this.log,
+      first.position,
+      this.sizeBytes,
+      (batch) => visit(batch),
+      options,
+    );
     if (result.stoppedBecause !== null) {
       throw new DecodeError(`segment ${this.baseOffset} in ${this.dir}: ${result.stoppedBecause}`);
     }
