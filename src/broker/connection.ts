@@ -179,6 +179,16 @@ export class Connection {
       }
       throw error;
     }
+    this.log.debug(
+      {
+        client: this.clientAddress,
+        api: apiInfo(apiKey)?.name,
+        apiVersion,
+        correlationId,
+        bytes: frame.length,
+      },
+      "request",
+    );
     const context: RequestContext = {
       broker: this.broker,
       header: request.header,

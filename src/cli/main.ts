@@ -30,7 +30,7 @@ async function brokerStart(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const logger = pino({ name: "samsa" });
+  const logger = pino({ name: "samsa", level: process.env.SAMSA_LOG_LEVEL ?? "info" });
   const propertiesText = values.config === undefined ? undefined : readFileSync(values.config, "utf8");
   const { settings, warnings } = brokerSettingsFromArgs({
     propertiesText,

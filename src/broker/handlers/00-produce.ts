@@ -90,6 +90,15 @@ async function settle(
   if (!(outcome instanceof Promise)) return outcome;
   try {
     const staged = await outcome;
+    broker.logger.debug(
+      {
+        topic,
+        partition: index,
+        firstOffset: staged.result.firstOffset,
+        lastOffset: staged.result.lastOffset,
+      },
+      "appended",
+    );
     broker.replicas.purgatory.notify(partitionKey(topic, index));
     await staged.durable;
     const { result } = staged;
