@@ -47,7 +47,10 @@ export class Connection {
   private inFlightBytes = 0;
   private processing = false;
   private writing = false;
+  /** The socket is gone (either side closed it). */
   private closed = false;
+  /** The broker closed the connection on bad input: whatever the client sent after is dropped. */
+  private abandoned = false;
   private paused = false;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly idleWaiters: (() => void)[] = [];
@@ -65,6 +68,8 @@ export class Connection {
     socket.setNoDelay(true);
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("error", (error) => this.log.debug({ client: this.clientAddress, err: error }, "socket error"));
+    // A client that hangs up after sending still had its requests received, as with Kafka:
+    // those already framed are processed (an acks=0 producer relies on it); only answers are lost.
     socket.on("close", () => this.teardown());
     this.touch();
   }
@@ -131,7 +136,7 @@ export class Connection {
     if (this.processing) return;
     this.processing = true;
     try {
-      while (!this.closed && this.requests.length > 0) {
+      while (!this.abandoned && this.requests.length > 0) {
         const next = this.requests.shift() as { frame: Buffer; receivedAtMs: number };
         await this.processOne(next.frame, next.receivedAtMs);
       }
@@ -215,7 +220,7 @@ export class Connection {
     if (this.writing) return;
     this.writing = true;
     try {
-      while (!this.closed && this.responses.length > 0) {
+      while (!this.abandoned && this.responses.length > 0) {
         const head = this.responses[0];
         let body: object | null;
         try {
@@ -227,7 +232,7 @@ export class Connection {
         }
         this.responses.shift();
         this.inFlightBytes -= head.frameBytes;
-        if (body !== null) this.send(head, body);
+        if (body !== null && !this.closed) this.send(head, body);
         this.applyBackPressure();
       }
     } finally {
@@ -260,7 +265,9 @@ export class Connection {
   }
 
   close(reason: string): void {
-    if (this.closed) return;
+    if (this.abandoned) return;
+    this.abandoned = true;
+    this.requests.length = 0;
     this.log.info({ client: this.clientAddress, reason }, "closing connection");
     this.socket.destroy();
     this.teardown();
@@ -270,7 +277,6 @@ export class Connection {
     if (this.closed) return;
     this.closed = true;
     if (this.idleTimer !== null) clearTimeout(this.idleTimer);
-    this.requests.length = 0;
     this.notifyIfIdle();
     this.onClose(this);
   }
@@ -283,7 +289,7 @@ export class Connection {
   }
 
   private isIdle(): boolean {
-    return this.closed || (this.requests.length === 0 && this.responses.length === 0 && !this.processing);
+    return this.abandoned || (this.requests.length === 0 && this.responses.length === 0 && !this.processing);
   }
 
   private notifyIfIdle(): void {
