@@ -11,7 +11,7 @@ import type { FetchRequest } from "../../src/protocol/messages/fetch-request.ts"
 import type { FetchResponse } from "../../src/protocol/messages/fetch-response.ts";
 import type { ProduceResponse } from "../../src/protocol/messages/produce-response.ts";
 import { encodeRecordBatch } from "../../src/protocol/records/record-batch.ts";
-import { RawClient } from "../support/raw-client.ts";
+import { createTopicWith, RawClient } from "../support/raw-client.ts";
 import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
 
 let samsa: SamsaProcess;
@@ -21,11 +21,7 @@ const TOPIC = "fetching";
 before(async () => {
   samsa = await startSamsa();
   client = await RawClient.connect(samsa.host, samsa.port);
-  await client.request(ApiKey.CreateTopics, 7, {
-    topics: [{ name: TOPIC, numPartitions: 3, replicationFactor: 1, assignments: [], configs: [] }],
-    timeoutMs: 5000,
-    validateOnly: false,
-  });
+  await createTopicWith(client, TOPIC, 3);
 });
 
 after(async () => {

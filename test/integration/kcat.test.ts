@@ -5,23 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { ApiKey } from "../../src/protocol/api-keys.ts";
 import { kcat } from "../support/kcat.ts";
-import { RawClient } from "../support/raw-client.ts";
+import { createTopic } from "../support/raw-client.ts";
 import { fetchAll } from "../support/read-back.ts";
 import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
 
 let samsa: SamsaProcess;
-
-async function createTopic(name: string, partitions: number): Promise<void> {
-  const client = await RawClient.connect(samsa.host, samsa.port);
-  await client.request(ApiKey.CreateTopics, 7, {
-    topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }],
-    timeoutMs: 5000,
-    validateOnly: false,
-  });
-  client.close();
-}
 
 before(async () => {
   samsa = await startSamsa({ overrides: { "num.partitions": "3" } });
@@ -52,7 +41,7 @@ for (const codec of ["none", "gzip", "snappy", "lz4", "zstd"]) {
     test(`kcat produces ${codec} with acks=${acks}; records read back byte for byte`, async () => {
       const topic = `kcat-${codec}-${acks}`;
       // Created first: librdkafka sends records queued before a topic exists inconsistently under acks=0.
-      await createTopic(topic, 3);
+      await createTopic(samsa, topic, 3);
       const lines = Array.from(
         { length: 12 },
         (_, i) => `key-${i}\tvalue-${i}-${codec}-${"z".repeat(40 + i)}`,

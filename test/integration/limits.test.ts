@@ -11,7 +11,7 @@ import { ErrorCode } from "../../src/protocol/errors.ts";
 import type { MetadataResponse } from "../../src/protocol/messages/metadata-response.ts";
 import type { ProduceResponse } from "../../src/protocol/messages/produce-response.ts";
 import { encodeRecordBatch } from "../../src/protocol/records/record-batch.ts";
-import { RawClient } from "../support/raw-client.ts";
+import { createTopicWith, RawClient } from "../support/raw-client.ts";
 import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
 
 let samsa: SamsaProcess;
@@ -53,11 +53,7 @@ test("more pipelined requests than queued.max.requests are all answered, in orde
 
 test("more request bytes in flight than queued.max.request.bytes: back-pressure, every produce lands", async () => {
   const client = await RawClient.connect(samsa.host, samsa.port);
-  await client.request(ApiKey.CreateTopics, 7, {
-    topics: [{ name: "limits", numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }],
-    timeoutMs: 5000,
-    validateOnly: false,
-  });
+  await createTopicWith(client, "limits", 1);
   const value = Buffer.alloc(3000, 7);
   const offsets = await Promise.all(
     Array.from({ length: 40 }, async () => {

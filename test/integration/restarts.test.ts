@@ -10,21 +10,11 @@ import { ErrorCode } from "../../src/protocol/errors.ts";
 import type { MetadataResponse } from "../../src/protocol/messages/metadata-response.ts";
 import type { ProduceResponse } from "../../src/protocol/messages/produce-response.ts";
 import { encodeRecordBatch } from "../../src/protocol/records/record-batch.ts";
-import { RawClient } from "../support/raw-client.ts";
+import { createTopic, RawClient } from "../support/raw-client.ts";
 import { fetchAll } from "../support/read-back.ts";
 import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
 
 const TOPIC = "restarts";
-
-async function createTopic(samsa: SamsaProcess, partitions: number): Promise<void> {
-  const client = await RawClient.connect(samsa.host, samsa.port);
-  await client.request(ApiKey.CreateTopics, 7, {
-    topics: [{ name: TOPIC, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }],
-    timeoutMs: 5000,
-    validateOnly: false,
-  });
-  client.close();
-}
 
 async function produceOne(client: RawClient, partition: number, value: string): Promise<number> {
   const records = encodeRecordBatch({
@@ -43,7 +33,7 @@ async function produceOne(client: RawClient, partition: number, value: string): 
 
 test("a clean stop keeps every record, and the restart recovers nothing", async () => {
   const first = await startSamsa();
-  await createTopic(first, 2);
+  await createTopic(first, TOPIC, 2);
   const client = await RawClient.connect(first.host, first.port);
   for (let i = 0; i < 50; i++) await produceOne(client, i % 2, `clean-${i}`);
   client.close();
@@ -71,7 +61,7 @@ test("a clean stop keeps every record, and the restart recovers nothing", async 
 for (let round = 1; round <= 3; round++) {
   test(`SIGKILL under acks=all load loses no acknowledged record (round ${round})`, async () => {
     const first = await startSamsa();
-    await createTopic(first, 1);
+    await createTopic(first, TOPIC, 1);
     const acknowledged = new Map<string, number>();
     const target = 200 * round;
     let reachedTarget: () => void = () => undefined;

@@ -4,7 +4,7 @@
  * back what another client produced) without a full client library.
  */
 import { connect, type Socket } from "node:net";
-import { apiInfo } from "../../src/protocol/api-keys.ts";
+import { ApiKey, apiInfo } from "../../src/protocol/api-keys.ts";
 import { decodeResponseFrame, encodeRequestFrame } from "../../src/protocol/codec.ts";
 
 export class RawClient {
@@ -104,5 +104,35 @@ export class RawClient {
 
   describe(apiKey: number): string {
     return apiInfo(apiKey)?.name ?? String(apiKey);
+  }
+}
+
+/** Creates a topic with CreateTopics v7 over `client` and checks that it worked. */
+export async function createTopicWith(client: RawClient, name: string, partitions: number): Promise<void> {
+  const response = await client.request<{ topics: { errorCode: number; errorMessage?: string | null }[] }>(
+    ApiKey.CreateTopics,
+    7,
+    {
+      topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }],
+      timeoutMs: 5000,
+      validateOnly: false,
+    },
+  );
+  const result = response.topics[0];
+  if (result.errorCode !== 0)
+    throw new Error(`creating ${name}: error ${result.errorCode} ${result.errorMessage ?? ""}`);
+}
+
+/** Connects, creates a topic, disconnects. */
+export async function createTopic(
+  broker: { host: string; port: number },
+  name: string,
+  partitions: number,
+): Promise<void> {
+  const client = await RawClient.connect(broker.host, broker.port);
+  try {
+    await createTopicWith(client, name, partitions);
+  } finally {
+    client.close();
   }
 }
