@@ -10,7 +10,6 @@
  */
 import assert from "node:assert/strict";
 import { DecodeError } from "../protocol/primitives.ts";
-import { decodeRecordBatch, recordTimestamp } from "../protocol/records/record-batch.ts";
 import { type FileHandle, type FileSystem, FileSystemError } from "./file-system.ts";
 import { OffsetIndex } from "./offset-index.ts";
 import {
@@ -21,6 +20,13 @@ import {
   TIME_INDEX_SUFFIX,
 } from "./segment-files.ts";
 import { type BatchLocation, readBatchLocation, readFully, scanValidBatches } from "./segment-scan.ts";
+import {
+  maxTimestampFrom,
+  maxTimestampRecord,
+  offsetByTimestamp,
+  type SegmentTimeView,
+  type TimestampMatch,
+} from "./segment-time-search.ts";
 import { TimeIndex } from "./time-index.ts";
 
 export interface SegmentOptions {
@@ -38,17 +44,14 @@ export interface AppendBatch {
   maxTimestampMs: number;
 }
 
+export type { TimestampMatch } from "./segment-time-search.ts";
+
 export interface SegmentRead {
   records: Buffer;
   /** File position the bytes start at. */
   position: number;
   /** Base offset of the first batch returned. */
   firstBatchBaseOffset: number;
-}
-
-export interface TimestampMatch {
-  offset: number;
-  timestampMs: number;
 }
 
 const NO_TIMESTAMP = -1;
@@ -355,80 +358,29 @@ export class LogSegment {
 
   /** The first record at or after `timestampMs` with offset ≥ `startingOffset` (ListOffsets by time). */
   findOffsetByTimestamp(timestampMs: number, startingOffset: number): Promise<TimestampMatch | null> {
-    return this.reading(() => this.findOffsetByTimestampUnguarded(timestampMs, startingOffset));
-  }
-
-  private async findOffsetByTimestampUnguarded(
-    timestampMs: number,
-    startingOffset: number,
-  ): Promise<TimestampMatch | null> {
-    const fromTime = this.timeIndex.lookup(timestampMs);
-    let position = this.offsetIndex.lookup(Math.max(fromTime.offset, startingOffset)).position;
-    for (;;) {
-      const location = await readBatchLocation(this.log, position, this.sizeBytes);
-      if (location === null) return null;
-      if (location.maxTimestampMs >= timestampMs && location.lastOffset >= startingOffset) {
-        const match = await this.matchInBatch(
-          location,
-          (ts, offset) => ts >= timestampMs && offset >= startingOffset,
-        );
-        if (match !== null) return match;
-      }
-      position += location.sizeBytes;
-    }
+    return this.reading(() => offsetByTimestamp(this.timeView(), timestampMs, startingOffset));
   }
 
   /** The record holding the segment's largest timestamp (ListOffsets MAX_TIMESTAMP). */
   findMaxTimestampRecord(): Promise<TimestampMatch | null> {
-    return this.reading(async () => {
-      if (this.offsetOfMaxTimestamp < 0) return null;
-      const location = await this.findBatch(this.offsetOfMaxTimestamp);
-      if (location === null) return null;
-      return this.matchInBatch(location, (ts) => ts === location.maxTimestampMs);
-    });
+    return this.reading(() => maxTimestampRecord(this.timeView()));
   }
 
-  /**
-   * The record with the largest timestamp among offsets ≥ `startOffset`:
-   * for the segment holding the log start, whose overall maximum may lie
-   * below it. Reads batch headers, and records only where a batch straddles
-   * `startOffset` or holds the winner.
-   */
+  /** The record with the largest timestamp among offsets ≥ `startOffset` (see segment-time-search.ts). */
   maxTimestampFrom(startOffset: number): Promise<TimestampMatch | null> {
-    return this.reading(async () => {
-      let best: TimestampMatch | null = null;
-      let bestLocation: BatchLocation | null = null;
-      let location = await this.findBatch(startOffset);
-      while (location !== null) {
-        if (location.baseOffset < startOffset) {
-          const inside = await this.maxInBatch(location, startOffset);
-          if (inside !== null && (best === null || inside.timestampMs > best.timestampMs)) {
-            best = inside;
-            bestLocation = null;
-          }
-        } else if (best === null || location.maxTimestampMs > best.timestampMs) {
-          best = { offset: location.lastOffset, timestampMs: location.maxTimestampMs };
-          bestLocation = location;
-        }
-        location = await readBatchLocation(this.log, location.position + location.sizeBytes, this.sizeBytes);
-      }
-      if (bestLocation === null) return best;
-      const winner = bestLocation;
-      return this.matchInBatch(winner, (ts) => ts === winner.maxTimestampMs);
-    });
+    return this.reading(() => maxTimestampFrom(this.timeView(), startOffset));
   }
 
-  private async maxInBatch(location: BatchLocation, startOffset: number): Promise<TimestampMatch | null> {
-    const bytes = await readFully(this.log, location.position, location.sizeBytes);
-    const batch = decodeRecordBatch(bytes);
-    let best: TimestampMatch | null = null;
-    for (const record of batch.records) {
-      const offset = Number(record.offset);
-      const timestampMs = Number(recordTimestamp(batch, record));
-      if (offset >= startOffset && (best === null || timestampMs > best.timestampMs))
-        best = { offset, timestampMs };
-    }
-    return best;
+  private timeView(): SegmentTimeView {
+    return {
+      handle: this.log,
+      sizeBytes: this.sizeBytes,
+      maxTimestampMs: this.maxTimestampMs,
+      offsetOfMaxTimestamp: this.offsetOfMaxTimestamp,
+      timeIndexOffset: (timestampMs) => this.timeIndex.lookup(timestampMs).offset,
+      indexedPosition: (offset) => this.offsetIndex.lookup(offset).position,
+      findBatch: (offset) => this.findBatch(offset),
+    };
   }
 
   /** Counts a read in flight, so `closeHandle` can let it finish. */
@@ -440,20 +392,6 @@ export class LogSegment {
       this.readsInFlight--;
       if (this.readsInFlight === 0) for (const wake of this.drained.splice(0)) wake();
     }
-  }
-
-  private async matchInBatch(
-    location: BatchLocation,
-    accept: (timestampMs: number, offset: number) => boolean,
-  ): Promise<TimestampMatch | null> {
-    const bytes = await readFully(this.log, location.position, location.sizeBytes);
-    const batch = decodeRecordBatch(bytes);
-    for (const record of batch.records) {
-      const timestampMs = Number(recordTimestamp(batch, record));
-      const offset = Number(record.offset);
-      if (accept(timestampMs, offset)) return { offset, timestampMs };
-    }
-    return null;
   }
 
   /** Removes every batch holding offsets ≥ `offset`; returns the bytes removed. */
