@@ -1,0 +1,267 @@
+/**
+ * The classic group coordinator for every group this broker coordinates: a
+ * sans-I/O state machine. Inputs are decoded requests (with the caller's
+ * request id and `nowMs`), timer ticks and replayed `__consumer_offsets`
+ * records; each input returns the records to append, the responses to send
+ * once those records are durable, and when to tick next. No clock, timer or
+ * randomness is used here: time arrives as arguments, ids from `IdSource`.
+ */
+import assert from "node:assert/strict";
+import { ErrorCode } from "../../protocol/errors.ts";
+import type { DeleteGroupsRequest } from "../../protocol/messages/delete-groups-request.ts";
+import type { DescribeGroupsRequest } from "../../protocol/messages/describe-groups-request.ts";
+import type { HeartbeatRequest } from "../../protocol/messages/heartbeat-request.ts";
+import type { JoinGroupRequest } from "../../protocol/messages/join-group-request.ts";
+import type { LeaveGroupRequest } from "../../protocol/messages/leave-group-request.ts";
+import type { ListGroupsRequest } from "../../protocol/messages/list-groups-request.ts";
+import type { OffsetCommitRequest } from "../../protocol/messages/offset-commit-request.ts";
+import type { OffsetDeleteRequest } from "../../protocol/messages/offset-delete-request.ts";
+import type { OffsetFetchRequest } from "../../protocol/messages/offset-fetch-request.ts";
+import type { SyncGroupRequest } from "../../protocol/messages/sync-group-request.ts";
+import { deleteGroup, deleteGroups, describeGroup, listGroups } from "./admin-requests.ts";
+import { ClassicGroup } from "./classic-group.ts";
+import { handleJoin } from "./join.ts";
+import { handleHeartbeat, handleLeave, handleSync } from "./member-requests.ts";
+import { handleOffsetCommit, handleOffsetDelete, handleOffsetFetch } from "./offset-requests.ts";
+import { OffsetStore } from "./offsets.ts";
+import { fireGroupTimers, joinError } from "./rebalance.ts";
+import { decodeRecord } from "./records.ts";
+import {
+  type CoordinatorOutput,
+  type CoordinatorRecord,
+  DEFAULT_GROUP_COORDINATOR_CONFIG,
+  type Effects,
+  type GroupCoordinatorConfig,
+  type GroupState,
+  type IdSource,
+  type RequestId,
+  type StepContext,
+  UNKNOWN_MEMBER_ID,
+} from "./types.ts";
+
+interface Envelope {
+  requestId: RequestId;
+  apiVersion: number;
+}
+
+export type CoordinatorInput =
+  | (Envelope & { kind: "joinGroup"; clientId: string; clientHost: string; body: JoinGroupRequest })
+  | (Envelope & { kind: "syncGroup"; body: SyncGroupRequest })
+  | (Envelope & { kind: "heartbeat"; body: HeartbeatRequest })
+  | (Envelope & { kind: "leaveGroup"; body: LeaveGroupRequest })
+  | (Envelope & { kind: "offsetCommit"; body: OffsetCommitRequest })
+  | (Envelope & { kind: "offsetFetch"; body: OffsetFetchRequest })
+  | (Envelope & { kind: "offsetDelete"; body: OffsetDeleteRequest })
+  | (Envelope & { kind: "describeGroups"; body: DescribeGroupsRequest })
+  | (Envelope & { kind: "listGroups"; body: ListGroupsRequest })
+  | (Envelope & { kind: "deleteGroups"; body: DeleteGroupsRequest });
+
+export interface GroupCoordinatorOptions {
+  ids: IdSource;
+  config?: Partial<GroupCoordinatorConfig>;
+}
+
+export class GroupCoordinator {
+  private readonly groups = new Map<string, ClassicGroup>();
+  private readonly offsets = new OffsetStore();
+  private readonly config: Readonly<GroupCoordinatorConfig>;
+  private readonly ids: IdSource;
+  private nextExpiryCheckMs: number | null = null;
+  private lastNowMs = 0;
+
+  constructor(options: GroupCoordinatorOptions) {
+    this.config = Object.freeze({ ...DEFAULT_GROUP_COORDINATOR_CONFIG, ...options.config });
+    this.ids = options.ids;
+    assert(this.config.minSessionTimeoutMs <= this.config.maxSessionTimeoutMs, "session timeout bounds");
+    assert(this.config.groupMaxSize >= 1, "group.max.size must be positive");
+  }
+
+  /** Handles one decoded request at `nowMs`. */
+  handle(input: CoordinatorInput, nowMs: number): CoordinatorOutput {
+    return this.step(nowMs, (ctx) => this.dispatch(ctx, input));
+  }
+
+  /** Fires every timer due at `nowMs`: session and rebalance timeouts, the initial delay, offset expiry. */
+  tick(nowMs: number): CoordinatorOutput {
+    return this.step(nowMs, (ctx) => {
+      for (const group of [...this.groups.values()]) fireGroupTimers(ctx, group);
+      if (this.nextExpiryCheckMs !== null && this.nextExpiryCheckMs <= nowMs) {
+        this.expireOffsets(ctx);
+        this.nextExpiryCheckMs = nowMs + this.config.offsetsRetentionCheckIntervalMs;
+      }
+    });
+  }
+
+  /** Applies one record read back from `__consumer_offsets` while loading; later records win. */
+  replay(record: CoordinatorRecord): void {
+    const decoded = decodeRecord(record);
+    if (decoded === null) return;
+    if (decoded.type === "offsetCommit") {
+      if (decoded.value === null) this.offsets.remove(decoded.group, decoded.topic, decoded.partition);
+      else {
+        if (!this.groups.has(decoded.group))
+          this.groups.set(decoded.group, new ClassicGroup(decoded.group, 0));
+        this.offsets.put(decoded.group, decoded.topic, decoded.partition, decoded.value);
+      }
+      return;
+    }
+    if (decoded.value === null) this.groups.delete(decoded.group);
+    else this.groups.set(decoded.group, ClassicGroup.fromMetadataValue(decoded.group, decoded.value, 0));
+  }
+
+  /** Ends loading: members get a full session to heartbeat from `nowMs`, and the expiry check starts. */
+  loadComplete(nowMs: number): CoordinatorOutput {
+    return this.step(nowMs, () => {
+      for (const group of this.groups.values()) {
+        for (const m of group.members.values()) m.heartbeatDeadlineMs = nowMs + m.sessionTimeoutMs;
+      }
+    });
+  }
+
+  groupState(groupId: string): GroupState | null {
+    return this.groups.get(groupId)?.state ?? null;
+  }
+
+  groupGeneration(groupId: string): number | null {
+    return this.groups.get(groupId)?.generationId ?? null;
+  }
+
+  private step(nowMs: number, body: (ctx: StepContext) => void): CoordinatorOutput {
+    assert(Number.isFinite(nowMs), "nowMs must be finite");
+    // Time never runs backwards for the coordinator, whatever the caller's clock does.
+    const now = Math.max(nowMs, this.lastNowMs);
+    this.lastNowMs = now;
+    if (this.nextExpiryCheckMs === null)
+      this.nextExpiryCheckMs = now + this.config.offsetsRetentionCheckIntervalMs;
+    const fx: Effects = { records: [], responses: [] };
+    body({ config: this.config, ids: this.ids, nowMs: now, fx });
+    return { records: fx.records, responses: fx.responses, wakeAtMs: this.wakeAtMs() };
+  }
+
+  private wakeAtMs(): number | null {
+    let next = this.nextExpiryCheckMs ?? Infinity;
+    for (const group of this.groups.values()) next = Math.min(next, group.nextDeadlineMs() ?? Infinity);
+    return next === Infinity ? null : next;
+  }
+
+  private readonly table = {
+    get: (groupId: string) => this.groups.get(groupId),
+    create: (groupId: string, nowMs: number) => {
+      assert(!this.groups.has(groupId), `group ${groupId} exists`);
+      const group = new ClassicGroup(groupId, nowMs);
+      this.groups.set(groupId, group);
+      return group;
+    },
+  };
+
+  private dispatch(ctx: StepContext, input: CoordinatorInput): void {
+    const { requestId, apiVersion } = input;
+    const push = ctx.fx.responses;
+    switch (input.kind) {
+      case "joinGroup":
+        this.join(ctx, input);
+        return;
+      case "syncGroup": {
+        const group = this.groups.get(input.body.groupId);
+        if (group !== undefined) {
+          handleSync(ctx, group, requestId, input.body);
+          return;
+        }
+        const body = {
+          errorCode: ErrorCode.UNKNOWN_MEMBER_ID,
+          protocolType: null,
+          protocolName: null,
+          assignment: Buffer.alloc(0),
+        };
+        return void push.push({ kind: "syncGroup", requestId, body });
+      }
+      case "heartbeat": {
+        const group = this.groups.get(input.body.groupId);
+        if (group !== undefined) {
+          handleHeartbeat(ctx, group, requestId, input.body);
+          return;
+        }
+        return void push.push({
+          kind: "heartbeat",
+          requestId,
+          body: { errorCode: ErrorCode.UNKNOWN_MEMBER_ID },
+        });
+      }
+      case "leaveGroup": {
+        const group = this.groups.get(input.body.groupId);
+        if (group !== undefined) {
+          handleLeave(ctx, group, requestId, apiVersion, input.body);
+          return;
+        }
+        return void push.push({
+          kind: "leaveGroup",
+          requestId,
+          body: { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] },
+        });
+      }
+      case "offsetCommit": {
+        const body = handleOffsetCommit(ctx, this.table, this.offsets, apiVersion, input.body);
+        return void push.push({ kind: "offsetCommit", requestId, body });
+      }
+      case "offsetFetch":
+        return void push.push({
+          kind: "offsetFetch",
+          requestId,
+          body: handleOffsetFetch(this.table, this.offsets, apiVersion, input.body),
+        });
+      case "offsetDelete":
+        return void push.push({
+          kind: "offsetDelete",
+          requestId,
+          body: handleOffsetDelete(ctx, this.table, this.offsets, input.body),
+        });
+      case "describeGroups": {
+        const groups = input.body.groups.map((id) => describeGroup(this.groups.get(id), id, apiVersion));
+        return void push.push({ kind: "describeGroups", requestId, body: { groups } });
+      }
+      case "listGroups": {
+        const groups = listGroups(this.groups.values(), input.body);
+        return void push.push({ kind: "listGroups", requestId, body: { errorCode: ErrorCode.NONE, groups } });
+      }
+      case "deleteGroups": {
+        const results = deleteGroups(ctx, this.groups, this.offsets, input.body);
+        return void push.push({ kind: "deleteGroups", requestId, body: { throttleTimeMs: 0, results } });
+      }
+    }
+  }
+
+  private join(ctx: StepContext, input: CoordinatorInput & { kind: "joinGroup" }): void {
+    const { groupId, memberId } = input.body;
+    const fail = (errorCode: number) => {
+      ctx.fx.responses.push({
+        kind: "joinGroup",
+        requestId: input.requestId,
+        body: joinError(memberId, errorCode),
+      });
+    };
+    if (groupId.length === 0) {
+      fail(ErrorCode.INVALID_GROUP_ID);
+      return;
+    }
+    let group = this.groups.get(groupId);
+    if (group === undefined) {
+      if (memberId !== UNKNOWN_MEMBER_ID) {
+        fail(ErrorCode.UNKNOWN_MEMBER_ID);
+        return;
+      }
+      group = this.table.create(groupId, ctx.nowMs);
+    }
+    handleJoin(ctx, group, input);
+    // A join that failed validation must not leave behind a group nobody belongs to.
+    const unused =
+      group.is("Empty") && group.size === 0 && group.pendingMembers.size === 0 && group.generationId === 0;
+    if (unused && !this.offsets.has(groupId)) this.groups.delete(groupId);
+  }
+
+  private expireOffsets(ctx: StepContext): void {
+    for (const group of [...this.groups.values()]) {
+      const noneLeft = this.offsets.expire(ctx, group);
+      if (noneLeft && group.is("Empty")) deleteGroup(ctx, this.groups, this.offsets, group);
+    }
+  }
+}
