@@ -12,7 +12,7 @@ import type { ProduceResponse } from "../../src/protocol/messages/produce-respon
 import { encodeRecordBatch } from "../../src/protocol/records/record-batch.ts";
 import { createTopic, RawClient } from "../support/raw-client.ts";
 import { fetchAll } from "../support/read-back.ts";
-import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
+import { startSamsa } from "../support/samsa-process.ts";
 
 const TOPIC = "restarts";
 

@@ -62,7 +62,9 @@ export async function startSamsa(options: StartOptions = {}): Promise<SamsaProce
   const args = ["--import", "tsx", join(ROOT, "tools/samsa-dev.ts"), "broker", "start"];
   for (const [key, value] of Object.entries(overrides)) args.push("--override", `${key}=${value}`);
   // SAMSA_* variables are broker configuration; the test run's own (seeds, run counts) must not leak in.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("SAMSA_")));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith("SAMSA_")),
+  );
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...inherited, ...options.env },
