@@ -14,6 +14,7 @@ import { LogManager } from "../storage/log-manager.ts";
 import { nodeFileSystem } from "../storage/node-file-system.ts";
 import type { BrokerConfig } from "./config/index.ts";
 import { FetchSessionCache } from "./fetch-sessions.ts";
+import { DEFAULT_GROUP_RUNTIME_SETTINGS, GroupRuntime, type GroupRuntimeSettings } from "./group-runtime.ts";
 import { HandlerRegistry } from "./handler-registry.ts";
 import { allHandlers } from "./handlers/index.ts";
 import { type ClusterIdentity, loadClusterIdentity } from "./metadata/cluster-identity.ts";
@@ -52,6 +53,8 @@ export interface BrokerSettings {
   fetchSessionCacheSlots: number;
   /** Validates topic config overrides: an error message per bad key. */
   validateTopicConfigs: (configs: Record<string, string>) => Record<string, string>;
+  /** Consumer groups: coordinator settings and the `__consumer_offsets` topic's shape. */
+  groups?: GroupRuntimeSettings;
   /** Compaction settings (log.cleaner.*); null disables the cleaner. */
   cleaner?: CleanerConfig | null;
   /** The storage config of a topic with these overrides. */
@@ -77,7 +80,10 @@ export class Broker {
     private server: BrokerServer | null,
   ) {
     this.fetchSessions = new FetchSessionCache(settings.fetchSessionCacheSlots);
+    this.groups = new GroupRuntime(this, settings.groups ?? DEFAULT_GROUP_RUNTIME_SETTINGS);
   }
+
+  readonly groups: GroupRuntime;
 
   readonly fetchSessions: FetchSessionCache;
 
@@ -113,6 +119,7 @@ export class Broker {
       registry,
       null,
     );
+    await broker.groups.start();
     manager.startBackgroundTasks();
     broker.server = await BrokerServer.listen(broker, registry, logger);
     logger.info(
@@ -144,6 +151,7 @@ export class Broker {
     const server = this.server;
     this.server = null;
     if (server !== null) await server.close();
+    this.groups.stop();
     this.replicas.purgatory.notifyAll();
     await this.logManager.close();
     this.logger.info("broker stopped");

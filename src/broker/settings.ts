@@ -44,6 +44,18 @@ export function settingsFromConfig(config: BrokerConfig): BrokerSettings {
     logFlushOffsetCheckpointIntervalMs: config.logFlushOffsetCheckpointIntervalMs,
     fetchMaxBytes: config.fetchMaxBytes,
     fetchSessionCacheSlots: config.maxIncrementalFetchSessionCacheSlots,
+    groups: {
+      coordinator: {
+        minSessionTimeoutMs: config.groups.minSessionTimeoutMs,
+        maxSessionTimeoutMs: config.groups.maxSessionTimeoutMs,
+        initialRebalanceDelayMs: config.groups.initialRebalanceDelayMs,
+        groupMaxSize: config.groups.maxSize,
+        offsetsRetentionMs: config.offsets.retentionMs,
+        offsetsRetentionCheckIntervalMs: config.offsets.retentionCheckIntervalMs,
+      },
+      offsetsTopicPartitions: config.offsets.topicNumPartitions,
+      offsetsTopicSegmentBytes: config.offsets.topicSegmentBytes,
+    },
     cleaner: config.cleaner.enable
       ? cleanerConfig({
           dedupeBufferBytes: config.cleaner.dedupeBufferBytes,

@@ -1,0 +1,131 @@
+/**
+ * Classic consumer groups against a real broker process, driven by kafkajs:
+ * members share partitions with every record delivered once, committed
+ * offsets survive a restart, and the admin views see the group.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import kafkajs from "kafkajs";
+import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
+
+const { Kafka, logLevel } = kafkajs;
+const OVERRIDES = { "group.initial.rebalance.delay.ms": "0", "group.min.session.timeout.ms": "1000" };
+
+function client(samsa: SamsaProcess) {
+  return new Kafka({ brokers: [samsa.bootstrap], clientId: "groups-it", logLevel: logLevel.NOTHING });
+}
+
+async function produce(samsa: SamsaProcess, topic: string, from: number, count: number): Promise<void> {
+  const producer = client(samsa).producer();
+  await producer.connect();
+  await producer.send({
+    topic,
+    messages: Array.from({ length: count }, (_, i) => ({ key: `k${from + i}`, value: `v${from + i}` })),
+  });
+  await producer.disconnect();
+}
+
+/** Resolves once `count` distinct values have arrived (bounded by the test's timeout). */
+function collector(count: number): {
+  seen: Map<string, number>;
+  done: Promise<void>;
+  record(value: string): void;
+} {
+  const seen = new Map<string, number>();
+  let finish: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  return {
+    seen,
+    done,
+    record(value) {
+      seen.set(value, (seen.get(value) ?? 0) + 1);
+      if (seen.size >= count) finish();
+    },
+  };
+}
+
+test("three members share six partitions and every record arrives exactly once", {
+  timeout: 60_000,
+}, async () => {
+  const samsa = await startSamsa({ overrides: OVERRIDES });
+  try {
+    const kafka = client(samsa);
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: "shared", numPartitions: 6 }] });
+    await produce(samsa, "shared", 0, 120);
+    const got = collector(120);
+    const consumers = [];
+    for (let i = 0; i < 3; i++) {
+      const consumer = kafka.consumer({ groupId: "sharing", sessionTimeout: 6000, heartbeatInterval: 500 });
+      await consumer.connect();
+      await consumer.subscribe({ topic: "shared", fromBeginning: true });
+      await consumer.run({ eachMessage: async ({ message }) => got.record(String(message.value)) });
+      consumers.push(consumer);
+    }
+    await got.done;
+    assert.equal(got.seen.size, 120);
+    assert.deepStrictEqual(
+      [...got.seen.values()].filter((n) => n !== 1),
+      [],
+      "no record twice",
+    );
+    const described = await admin.describeGroups(["sharing"]);
+    assert.equal(described.groups[0].protocolType, "consumer");
+    assert.ok((await admin.listGroups()).groups.some((g) => g.groupId === "sharing"));
+    for (const consumer of consumers) await consumer.disconnect();
+    await admin.disconnect();
+  } finally {
+    await samsa.dispose();
+  }
+});
+
+test("committed offsets survive a broker restart and consumption resumes after them", {
+  timeout: 90_000,
+}, async () => {
+  const first = await startSamsa({ overrides: OVERRIDES });
+  const kafka = client(first);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic: "resume", numPartitions: 2 }] });
+  await admin.disconnect();
+  await produce(first, "resume", 0, 40);
+  const before = collector(40);
+  const consumer = kafka.consumer({ groupId: "resumer", sessionTimeout: 6000, heartbeatInterval: 500 });
+  await consumer.connect();
+  await consumer.subscribe({ topic: "resume", fromBeginning: true });
+  await consumer.run({ eachMessage: async ({ message }) => before.record(String(message.value)) });
+  await before.done;
+  await consumer.disconnect(); // commits on the way out
+  assert.equal(await first.stop(), 0);
+  const second = await startSamsa({ dataDir: first.dataDir, overrides: OVERRIDES });
+  try {
+    const offsets = await client(second).admin();
+    await offsets.connect();
+    const committed = await offsets.fetchOffsets({ groupId: "resumer", topics: ["resume"] });
+    const total = committed[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
+    assert.equal(total, 40, "every consumed record's offset was committed and survived");
+    await offsets.disconnect();
+    await produce(second, "resume", 40, 10);
+    const after = collector(10);
+    const again = client(second).consumer({
+      groupId: "resumer",
+      sessionTimeout: 6000,
+      heartbeatInterval: 500,
+    });
+    await again.connect();
+    await again.subscribe({ topic: "resume", fromBeginning: true });
+    await again.run({ eachMessage: async ({ message }) => after.record(String(message.value)) });
+    await after.done;
+    assert.deepStrictEqual(
+      [...after.seen.keys()].sort(),
+      Array.from({ length: 10 }, (_, i) => `v${40 + i}`).sort(),
+      "only the records after the committed offsets",
+    );
+    await again.disconnect();
+  } finally {
+    await second.dispose();
+  }
+});
