@@ -135,3 +135,40 @@ test("kcat reads from an offset by timestamp", async () => {
   assert.equal(consumed.status, 0, consumed.stderr);
   assert.deepStrictEqual(consumed.stdout.trim().split("\n"), ["0", "1", "2", "3", "4"]);
 });
+
+test("kcat's balanced consumer (-G) joins a group and reads every partition", async () => {
+  await createTopic(samsa, "kcat-group", 3);
+  for (const partition of [0, 1, 2]) {
+    const produced = await kcat(
+      ["-b", samsa.bootstrap, "-P", "-t", "kcat-group", "-p", String(partition)],
+      "a\nb\nc\n",
+    );
+    assert.equal(produced.status, 0, produced.stderr);
+  }
+  const consumed = await kcat([
+    "-b",
+    samsa.bootstrap,
+    "-G",
+    "kcat-balanced",
+    "kcat-group",
+    "-c",
+    "9",
+    "-e",
+    "-f",
+    "%p:%o %s\\n",
+    "-X",
+    "auto.offset.reset=earliest",
+  ]);
+  assert.equal(consumed.status, 0, consumed.stderr);
+  assert.deepStrictEqual(consumed.stdout.trim().split("\n").sort(), [
+    "0:0 a",
+    "0:1 b",
+    "0:2 c",
+    "1:0 a",
+    "1:1 b",
+    "1:2 c",
+    "2:0 a",
+    "2:1 b",
+    "2:2 c",
+  ]);
+});
