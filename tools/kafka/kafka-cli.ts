@@ -22,6 +22,7 @@ export const kafkaTools = {
   "kafka-get-offsets": "org.apache.kafka.tools.GetOffsetShell",
   "kafka-delete-records": "org.apache.kafka.tools.DeleteRecordsCommand",
   "kafka-producer-perf-test": "org.apache.kafka.tools.ProducerPerformance",
+  "kafka-consumer-groups": "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
 } as const;
 
 export type KafkaTool = keyof typeof kafkaTools;
