@@ -4,6 +4,9 @@
  * offsets survive a restart, and the admin views see the group.
  */
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { test } from "node:test";
 import kafkajs from "kafkajs";
 import { type SamsaProcess, startSamsa } from "../support/samsa-process.ts";
@@ -127,5 +130,59 @@ test("committed offsets survive a broker restart and consumption resumes after t
     await again.disconnect();
   } finally {
     await second.dispose();
+  }
+});
+
+test("a member killed with SIGKILL: after its session times out, another takes over from the last commit", {
+  timeout: 90_000,
+}, async () => {
+  const samsa = await startSamsa({ overrides: OVERRIDES });
+  try {
+    const admin = client(samsa).admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: "takeover", numPartitions: 3 }] });
+    await admin.disconnect();
+    await produce(samsa, "takeover", 0, 300);
+    const member = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        join(import.meta.dirname, "../support/kafkajs-member.ts"),
+        samsa.bootstrap,
+        "takeover",
+        "takers",
+      ],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const committedByVictim = new Set<string>();
+    await new Promise<void>((resolve) => {
+      createInterface({ input: member.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+        if (line.startsWith("consumed ")) committedByVictim.add(line.slice("consumed ".length));
+        if (committedByVictim.size === 50) resolve();
+      });
+    });
+    member.kill("SIGKILL");
+    const rest = collector(300 - committedByVictim.size);
+    const survivor = client(samsa).consumer({
+      groupId: "takers",
+      sessionTimeout: 3000,
+      heartbeatInterval: 300,
+    });
+    await survivor.connect();
+    await survivor.subscribe({ topic: "takeover", fromBeginning: true });
+    await survivor.run({
+      eachMessage: async ({ message }) => {
+        if (!committedByVictim.has(String(message.value))) rest.record(String(message.value));
+      },
+    });
+    await rest.done;
+    const all = new Set([...committedByVictim, ...rest.seen.keys()]);
+    assert.equal(all.size, 300, "nothing skipped: at-least-once across the takeover");
+    await survivor.disconnect();
+  } finally {
+    await samsa.dispose();
   }
 });
