@@ -131,6 +131,13 @@ export class HarnessRequestError extends Error {
   }
 }
 
+/** A line an operation prints before its answer: {"id", "event", ...}. */
+export interface HarnessEvent {
+  id: number;
+  event: string;
+  [field: string]: unknown;
+}
+
 interface Answer {
   id: number;
   ok: boolean;
@@ -142,6 +149,7 @@ interface Answer {
 export class JavaHarness {
   private nextId = 1;
   private readonly waiting = new Map<number, { resolve: (a: Answer) => void; reject: (e: Error) => void }>();
+  private readonly eventListeners = new Map<number, (event: HarnessEvent) => void>();
   private stderr = "";
   private exited: Error | null = null;
 
@@ -170,6 +178,10 @@ export class JavaHarness {
           resolve();
           return;
         }
+        if (typeof (message as { event?: unknown }).event === "string") {
+          harness.eventListeners.get(message.id)?.(message as unknown as HarnessEvent);
+          return;
+        }
         const waiter = harness.waiting.get(message.id);
         harness.waiting.delete(message.id);
         waiter?.resolve(message);
@@ -187,14 +199,22 @@ export class JavaHarness {
     return harness;
   }
 
-  /** Sends one request; resolves with its result, rejects with HarnessRequestError when it failed as a whole. */
-  async request<T>(op: string, body: Record<string, unknown> = {}): Promise<T> {
+  /**
+   * Sends one request; resolves with its result, rejects with HarnessRequestError when it failed as a whole.
+   * Events the operation reports before answering (groupConsume's assignments) go to `onEvent`.
+   */
+  async request<T>(
+    op: string,
+    body: Record<string, unknown> = {},
+    onEvent?: (event: HarnessEvent) => void,
+  ): Promise<T> {
     if (this.exited !== null) throw this.exited;
     const id = this.nextId++;
+    if (onEvent !== undefined) this.eventListeners.set(id, onEvent);
     const answer = await new Promise<Answer>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       this.child.stdin.write(`${JSON.stringify({ id, op, ...body })}\n`);
-    });
+    }).finally(() => this.eventListeners.delete(id));
     if (!answer.ok) throw new HarnessRequestError(op, answer.error ?? { type: "unknown", message: "" });
     return answer.result as T;
   }

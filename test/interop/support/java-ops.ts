@@ -1,5 +1,5 @@
 /** Typed calls to the Java harness's operations (see Harness.java, Clients.java, AdminOps.java). */
-import type { HarnessError, JavaHarness, ProducerConfig } from "./java-harness.ts";
+import type { HarnessError, HarnessEvent, JavaHarness, ProducerConfig } from "./java-harness.ts";
 import {
   type ConsumedRecord,
   fromWire,
@@ -218,4 +218,77 @@ export async function alterConfigs(
       resources: changes,
     })
   ).results;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+export interface GroupConsumeOptions {
+  groupId: string;
+  topics: readonly string[];
+  /** partition.assignment.strategy: "range", "cooperative-sticky", "roundrobin", "sticky" or a class name. */
+  strategy?: string;
+  /** Stop once this many records arrived (and the assignment has `assignedPartitions` partitions). */
+  count: number;
+  assignedPartitions?: number;
+  timeoutMs?: number;
+  /** Keep polling this long after stopping, so extra records (duplicates) show. */
+  settleMs?: number;
+  clientId?: string;
+  props?: Record<string, string>;
+}
+
+export interface GroupRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+}
+
+export interface GroupConsumeResult {
+  records: GroupRecord[];
+  /** The assignment when polling stopped. */
+  assignment: TopicPartition[];
+  memberId: string;
+  generation: number;
+  timedOut: boolean;
+}
+
+/**
+ * A classic-protocol group member: subscribes, polls until `count` records (or the timeout), commits
+ * synchronously and leaves. `onAssignment` sees every change of its assignment as it happens.
+ */
+export async function groupConsume(
+  java: JavaHarness,
+  options: GroupConsumeOptions,
+  onAssignment?: (assignment: TopicPartition[]) => void,
+): Promise<GroupConsumeResult> {
+  const onEvent =
+    onAssignment === undefined
+      ? undefined
+      : (event: HarnessEvent): void => {
+          if (event.event === "assignment") onAssignment(event.assignment as TopicPartition[]);
+        };
+  const result = await java.request<
+    Omit<GroupConsumeResult, "records"> & {
+      records: {
+        topic: string;
+        partition: number;
+        offset: number;
+        key: string | null;
+        value: string | null;
+      }[];
+    }
+  >("groupConsume", { ...options }, onEvent);
+  return {
+    ...result,
+    records: result.records.map((record) => ({
+      ...record,
+      key: record.key === null ? null : Buffer.from(record.key, "base64"),
+      value: record.value === null ? null : Buffer.from(record.value, "base64"),
+    })),
+  };
 }

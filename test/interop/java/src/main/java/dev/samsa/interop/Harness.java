@@ -4,7 +4,12 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 
 /**
@@ -22,7 +27,9 @@ import java.util.concurrent.ExecutionException;
  * "error": {"type", "message"}}. Operations: produce, consume (Clients);
  * createTopics, listTopics, describeTopics, deleteTopics, createPartitions,
  * listOffsets, deleteRecords, describeCluster, describeConfigs,
- * alterConfigs (Admin). Keys, values and header values are base64 (null
+ * alterConfigs (Admin); groupConsume (Groups: a group member, run on its own
+ * thread in serve mode, reporting assignment changes as {"id", "event", ...}
+ * lines before its answer). Keys, values and header values are base64 (null
  * stays null).
  */
 public final class Harness {
@@ -38,7 +45,7 @@ public final class Harness {
         if (args.length != 3) usage();
         Map<String, Object> answer;
         try (Session session = new Session(bootstrap)) {
-          answer = session.answer(Json.parseObject(args[2]));
+          answer = session.answer(Json.parseObject(args[2]), event -> print(out, event));
         }
         out.println(Json.write(answer));
         out.flush();
@@ -55,20 +62,40 @@ public final class Harness {
 
   private static void serve(String bootstrap, PrintStream out) throws Exception {
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    List<Thread> background = new ArrayList<>();
     try (Session session = new Session(bootstrap)) {
-      out.println(Json.write(Json.obj("ready", true)));
-      out.flush();
+      print(out, Json.obj("ready", true));
       for (String line = in.readLine(); line != null; line = in.readLine()) {
         if (line.isBlank()) continue;
         Map<String, Object> answer;
         try {
-          answer = session.answer(Json.parseObject(line));
+          Map<String, Object> request = Json.parseObject(line);
+          if (BACKGROUND_OPS.contains(request.get("op"))) {
+            // Group members must poll side by side, so these run on their own thread.
+            Thread thread = new Thread(
+                () -> print(out, session.answer(request, event -> print(out, event))), "op-" + request.get("id"));
+            thread.start();
+            background.add(thread);
+            continue;
+          }
+          answer = session.answer(request);
         } catch (IllegalArgumentException e) {
           answer = Json.obj("id", null, "ok", false, "error", errorOf(e));
         }
-        out.println(Json.write(answer));
-        out.flush();
+        print(out, answer);
       }
+      for (Thread thread : background) thread.join();
+    }
+  }
+
+  /** Operations answered on their own thread (answers may come out of order; ids tell them apart). */
+  private static final Set<Object> BACKGROUND_OPS = Set.of("groupConsume");
+
+  private static void print(PrintStream out, Map<String, Object> message) {
+    String line = Json.write(message);
+    synchronized (out) {
+      out.println(line);
+      out.flush();
     }
   }
 
@@ -97,24 +124,43 @@ public final class Harness {
     }
 
     Map<String, Object> answer(Map<String, Object> request) {
+      return answer(request, event -> {});
+    }
+
+    /** Answers a request; events an operation reports go to `events`, tagged with the request's id. */
+    Map<String, Object> answer(Map<String, Object> request, Consumer<Map<String, Object>> events) {
       Object id = request.get("id");
+      Consumer<Map<String, Object>> tagged = event -> {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("id", id);
+        message.putAll(event);
+        events.accept(message);
+      };
       try {
-        return Json.obj("id", id, "ok", true, "result", dispatch(Json.str(request, "op"), request));
+        return Json.obj("id", id, "ok", true, "result", dispatch(Json.str(request, "op"), request, tagged));
       } catch (Exception e) {
         return Json.obj("id", id, "ok", false, "error", errorOf(e));
       }
     }
 
-    private Map<String, Object> dispatch(String op, Map<String, Object> request) throws Exception {
+    private Map<String, Object> dispatch(String op, Map<String, Object> request,
+        Consumer<Map<String, Object>> events) throws Exception {
       switch (op) {
+        case "groupConsume":
+          return Groups.consume(bootstrap, request, events);
         case "produce":
           return Clients.produce(bootstrap, request);
         case "consume":
           return Clients.consume(bootstrap, request);
         default:
-          if (admin == null) admin = new AdminOps(bootstrap);
-          return admin.run(op, request);
+          return admin().run(op, request);
       }
+    }
+
+    /** Made on first use; synchronized since background operations share the session. */
+    private synchronized AdminOps admin() {
+      if (admin == null) admin = new AdminOps(bootstrap);
+      return admin;
     }
 
     @Override
