@@ -85,41 +85,43 @@ test("three members share six partitions and every record arrives exactly once",
   }
 });
 
-test("committed offsets survive a broker restart and consumption resumes after them", {
-  timeout: 90_000,
-}, async () => {
+async function commitsSurviveRestart(
+  stop: (broker: SamsaProcess) => Promise<unknown>,
+  group: string,
+  topic: string,
+): Promise<void> {
   const first = await startSamsa({ overrides: OVERRIDES });
   const kafka = client(first);
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic: "resume", numPartitions: 2 }] });
+  await admin.createTopics({ topics: [{ topic, numPartitions: 2 }] });
   await admin.disconnect();
-  await produce(first, "resume", 0, 40);
+  await produce(first, topic, 0, 40);
   const before = collector(40);
-  const consumer = kafka.consumer({ groupId: "resumer", sessionTimeout: 6000, heartbeatInterval: 500 });
+  const consumer = kafka.consumer({ groupId: group, sessionTimeout: 6000, heartbeatInterval: 500 });
   await consumer.connect();
-  await consumer.subscribe({ topic: "resume", fromBeginning: true });
+  await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({ eachMessage: async ({ message }) => before.record(String(message.value)) });
   await before.done;
   await consumer.disconnect(); // commits on the way out
-  assert.equal(await first.stop(), 0);
+  await stop(first);
   const second = await startSamsa({ dataDir: first.dataDir, overrides: OVERRIDES });
   try {
     const offsets = await client(second).admin();
     await offsets.connect();
-    const committed = await offsets.fetchOffsets({ groupId: "resumer", topics: ["resume"] });
+    const committed = await offsets.fetchOffsets({ groupId: group, topics: [topic] });
     const total = committed[0].partitions.reduce((sum, p) => sum + Number(p.offset), 0);
     assert.equal(total, 40, "every consumed record's offset was committed and survived");
     await offsets.disconnect();
-    await produce(second, "resume", 40, 10);
+    await produce(second, topic, 40, 10);
     const after = collector(10);
     const again = client(second).consumer({
-      groupId: "resumer",
+      groupId: group,
       sessionTimeout: 6000,
       heartbeatInterval: 500,
     });
     await again.connect();
-    await again.subscribe({ topic: "resume", fromBeginning: true });
+    await again.subscribe({ topic, fromBeginning: true });
     await again.run({ eachMessage: async ({ message }) => after.record(String(message.value)) });
     await after.done;
     assert.deepStrictEqual(
@@ -131,7 +133,17 @@ test("committed offsets survive a broker restart and consumption resumes after t
   } finally {
     await second.dispose();
   }
-});
+}
+
+test(
+  "committed offsets survive a clean broker restart and consumption resumes after them",
+  { timeout: 90_000 },
+  () => commitsSurviveRestart(async (broker) => assert.equal(await broker.stop(), 0), "resumer", "resume"),
+);
+
+test("committed offsets survive a SIGKILL of the broker", { timeout: 90_000 }, () =>
+  commitsSurviveRestart((broker) => broker.kill(), "survivor-group", "resume-after-kill"),
+);
 
 test("a member killed with SIGKILL: after its session times out, another takes over from the last commit", {
   timeout: 90_000,
