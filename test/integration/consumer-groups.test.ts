@@ -170,13 +170,17 @@ test("a member killed with SIGKILL: after its session times out, another takes o
       },
     );
     const committedByVictim = new Set<string>();
+    const lines = createInterface({ input: member.stdout as NodeJS.ReadableStream });
+    const outputEnded = new Promise<void>((resolve) => lines.once("close", () => resolve()));
     await new Promise<void>((resolve) => {
-      createInterface({ input: member.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      lines.on("line", (line) => {
         if (line.startsWith("consumed ")) committedByVictim.add(line.slice("consumed ".length));
         if (committedByVictim.size === 50) resolve();
       });
     });
     member.kill("SIGKILL");
+    // Lines the victim wrote before dying may still be in the pipe: its record is final only at EOF.
+    await outputEnded;
     const rest = collector(300 - committedByVictim.size);
     const survivor = client(samsa).consumer({
       groupId: "takers",
