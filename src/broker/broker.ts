@@ -5,6 +5,7 @@
  * requests in flight, flushing, checkpointing and marking a clean shutdown.
  */
 import pino, { type Logger } from "pino";
+import { ApiKey } from "../protocol/api-keys.ts";
 import { systemClock } from "../storage/clock.ts";
 import { type CleanerConfig, cleanerConfig } from "../storage/compaction/cleaner-config.ts";
 import { mkdirDurably } from "../storage/durable-file.ts";
@@ -107,7 +108,11 @@ export class Broker {
     const replicas = new ReplicaManager(manager, new FetchPurgatory());
     for (const topic of topics.all()) await replicas.ensurePartitions(topic);
     const producerIds = await ProducerIdAllocator.load(fs, firstDir);
-    const registry = new HandlerRegistry(allHandlers);
+    // Without the consumer protocol, ConsumerGroupHeartbeat is not advertised, as in Kafka.
+    const consumerProtocol = settings.groups?.coordinator.consumerProtocolEnabled ?? true;
+    const registry = new HandlerRegistry(
+      allHandlers.filter((h) => consumerProtocol || h.apiKey !== ApiKey.ConsumerGroupHeartbeat),
+    );
     const broker = new Broker(
       settings,
       logger,

@@ -15,11 +15,19 @@ import type {
   CoordinatorOutput,
   CoordinatorRecord,
   GroupCoordinatorConfig,
+  TopicInfo,
+  TopicsView,
 } from "../coordinator/group/types.ts";
 import { batchesIn } from "../protocol/records/batch-iterator.ts";
 import { decodeRecordBatch, encodeRecordBatch } from "../protocol/records/record-batch.ts";
 import type { Broker } from "./broker.ts";
-import { CONSUMER_OFFSETS_TOPIC, ensureInternalTopic, partitionFor } from "./internal-topics.ts";
+import {
+  CONSUMER_OFFSETS_TOPIC,
+  ensureInternalTopic,
+  isInternalTopic,
+  partitionFor,
+} from "./internal-topics.ts";
+import type { TopicRecord } from "./metadata/topic-store.ts";
 import { partitionKey } from "./replica-manager.ts";
 
 export interface GroupRuntimeSettings {
@@ -40,6 +48,17 @@ type Distributive<T> = T extends unknown ? Omit<T, "requestId"> : never;
 export type GroupRequest = Distributive<CoordinatorInput>;
 
 const READ_CHUNK_BYTES = 8 * 1024 * 1024;
+
+/** The broker's topics as the coordinator reads them; internal topics are never matched by a regex. */
+function brokerTopicsView(broker: Broker): TopicsView {
+  const info = (t: TopicRecord | undefined): TopicInfo | undefined =>
+    t === undefined ? undefined : { name: t.name, topicId: t.topicId, partitions: t.partitions };
+  return {
+    byName: (name) => info(broker.topics.get(name)),
+    byId: (topicId) => info(broker.topics.getById(topicId)),
+    names: () => broker.topics.all().flatMap((t) => (isInternalTopic(t.name) ? [] : [t.name])),
+  };
+}
 
 /** The group id inside a `__consumer_offsets` key: an int16 record type, then a struct starting with it. */
 export function groupOfKey(key: Buffer): string {
@@ -65,6 +84,7 @@ export class GroupRuntime {
     this.coordinator = new GroupCoordinator({
       ids: { nextId: () => randomUUID() },
       config: settings.coordinator,
+      topics: brokerTopicsView(broker),
     });
   }
 

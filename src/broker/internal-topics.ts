@@ -13,6 +13,11 @@ import { createTopic } from "./topic-admin.ts";
 export const CONSUMER_OFFSETS_TOPIC = "__consumer_offsets";
 export const TRANSACTION_STATE_TOPIC = "__transaction_state";
 
+/** Topics the broker owns; never matched by a subscription regex. */
+export function isInternalTopic(name: string): boolean {
+  return name === CONSUMER_OFFSETS_TOPIC || name === TRANSACTION_STATE_TOPIC;
+}
+
 /** Java's String.hashCode over UTF-16 code units, as a signed 32-bit integer. */
 export function javaStringHashCode(text: string): number {
   let hash = 0;

@@ -45,6 +45,12 @@ export interface GroupSettings {
   readonly minSessionTimeoutMs: number;
   readonly maxSessionTimeoutMs: number;
   readonly initialRebalanceDelayMs: number;
+  readonly rebalanceProtocols: readonly string[];
+  readonly consumerSessionTimeoutMs: number;
+  readonly consumerHeartbeatIntervalMs: number;
+  readonly consumerMaxSize: number;
+  /** Short names (uniform, range), the default first. */
+  readonly consumerAssignors: readonly string[];
 }
 
 export interface TransactionSettings {

@@ -7,10 +7,16 @@
 import { brokerKey } from "./broker-keys-server.ts";
 import type { BrokerKeyDef } from "./config-def.ts";
 import { INT_MAX } from "./parse-value.ts";
-import { atLeast } from "./validators.ts";
+import { atLeast, listOf } from "./validators.ts";
 
 const ONE_NODE =
   "A single node can hold only one replica; with Kafka's default the internal topic could never be created.";
+/** Kafka's class names of the server-side assignors, accepted beside the short names. */
+export const KAFKA_ASSIGNOR_CLASSES = {
+  uniform: "org.apache.kafka.coordinator.group.assignor.UniformAssignor",
+  range: "org.apache.kafka.coordinator.group.assignor.RangeAssignor",
+} as const;
+
 const NO_SHARE_GROUPS = "Share groups are not supported yet.";
 
 export const COORDINATOR_KEYS: readonly BrokerKeyDef[] = [
@@ -84,6 +90,83 @@ export const COORDINATOR_KEYS: readonly BrokerKeyDef[] = [
     default: "3000",
     importance: "medium",
     doc: "How long a new group waits for more members before its first rebalance.",
+  }),
+  brokerKey({
+    name: "group.coordinator.rebalance.protocols",
+    type: "list",
+    default: "classic,consumer",
+    validator: listOf({ choices: ["classic", "consumer"], allowEmpty: false }),
+    importance: "medium",
+    doc: "Group protocols served; without consumer, ConsumerGroupHeartbeat (KIP-848) is not offered.",
+  }),
+  brokerKey({
+    name: "group.consumer.session.timeout.ms",
+    type: "int",
+    default: "45000",
+    validator: atLeast(1),
+    importance: "medium",
+    doc: "How long a consumer-protocol member may go without heartbeating before it is removed.",
+  }),
+  brokerKey({
+    name: "group.consumer.min.session.timeout.ms",
+    type: "int",
+    default: "45000",
+    validator: atLeast(1),
+    importance: "medium",
+    doc: "Lower bound of group.consumer.session.timeout.ms.",
+  }),
+  brokerKey({
+    name: "group.consumer.max.session.timeout.ms",
+    type: "int",
+    default: "60000",
+    validator: atLeast(1),
+    importance: "medium",
+    doc: "Upper bound of group.consumer.session.timeout.ms.",
+  }),
+  brokerKey({
+    name: "group.consumer.heartbeat.interval.ms",
+    type: "int",
+    default: "5000",
+    validator: atLeast(1),
+    importance: "medium",
+    doc: "How often consumer-protocol members are told to heartbeat.",
+  }),
+  brokerKey({
+    name: "group.consumer.min.heartbeat.interval.ms",
+    type: "int",
+    default: "5000",
+    validator: atLeast(1),
+    importance: "medium",
+    doc: "Lower bound of group.consumer.heartbeat.interval.ms.",
+  }),
+  brokerKey({
+    name: "group.consumer.max.heartbeat.interval.ms",
+    type: "int",
+    default: "15000",
+    validator: atLeast(1),
+    importance: "medium",
+    doc: "Upper bound of group.consumer.heartbeat.interval.ms.",
+  }),
+  brokerKey({
+    name: "group.consumer.max.size",
+    type: "int",
+    default: String(INT_MAX),
+    validator: atLeast(1),
+    importance: "medium",
+    doc: "The most members one consumer-protocol group may have.",
+  }),
+  brokerKey({
+    name: "group.consumer.assignors",
+    type: "list",
+    default: "uniform,range",
+    kafkaDefault: `${KAFKA_ASSIGNOR_CLASSES.uniform},${KAFKA_ASSIGNOR_CLASSES.range}`,
+    defaultNote: "The same assignors, by the short names Kafka also accepts.",
+    validator: listOf({
+      choices: ["uniform", "range", KAFKA_ASSIGNOR_CLASSES.uniform, KAFKA_ASSIGNOR_CLASSES.range],
+      allowEmpty: false,
+    }),
+    importance: "medium",
+    doc: "Server-side assignors of consumer-protocol groups; the first is the default.",
   }),
   brokerKey({
     name: "transaction.state.log.num.partitions",

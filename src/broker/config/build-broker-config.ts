@@ -8,6 +8,7 @@
  */
 import type { BrokerConfig, ProcessRole, ResolvedConfigValue } from "./broker-config.ts";
 import { BROKER_KEYS } from "./broker-keys.ts";
+import { KAFKA_ASSIGNOR_CLASSES } from "./broker-keys-coordinators.ts";
 import { parseHttpEndpoint } from "./listeners.ts";
 import type { ParsedValue } from "./parse-value.ts";
 import { resolveListeners } from "./resolve-listeners.ts";
@@ -81,6 +82,36 @@ function checkQueuedBytes(source: ValueSource, problems: string[]): void {
     );
 }
 
+/** Kafka's GroupCoordinatorConfig rules for the consumer protocol's timers and protocol list. */
+function checkConsumerGroups(source: ValueSource, problems: string[]): void {
+  for (const [key, min, max] of [
+    [
+      "group.consumer.session.timeout.ms",
+      "group.consumer.min.session.timeout.ms",
+      "group.consumer.max.session.timeout.ms",
+    ],
+    [
+      "group.consumer.heartbeat.interval.ms",
+      "group.consumer.min.heartbeat.interval.ms",
+      "group.consumer.max.heartbeat.interval.ms",
+    ],
+  ] as const) {
+    const [value, low, high] = [readInt(source, key), readInt(source, min), readInt(source, max)];
+    if (value < low || value > high)
+      problems.push(`${key} (${value}) must be between ${min} (${low}) and ${max} (${high})`);
+  }
+  const session = readInt(source, "group.consumer.session.timeout.ms");
+  const interval = readInt(source, "group.consumer.heartbeat.interval.ms");
+  if (interval >= session) {
+    problems.push(
+      `group.consumer.heartbeat.interval.ms (${interval}) must be less than group.consumer.session.timeout.ms (${session})`,
+    );
+  }
+  if (!readList(source, "group.coordinator.rebalance.protocols").includes("classic")) {
+    problems.push("group.coordinator.rebalance.protocols must include classic");
+  }
+}
+
 function checkCleaner(source: ValueSource, problems: string[]): void {
   const threads = readInt(source, "log.cleaner.threads");
   const dedupeBytes = source.get("log.cleaner.dedupe.buffer.size") as bigint;
@@ -124,6 +155,17 @@ function coordinatorSettings(source: ValueSource): Pick<BrokerConfig, "offsets" 
       minSessionTimeoutMs: readInt(source, "group.min.session.timeout.ms"),
       maxSessionTimeoutMs: readInt(source, "group.max.session.timeout.ms"),
       initialRebalanceDelayMs: readInt(source, "group.initial.rebalance.delay.ms"),
+      rebalanceProtocols: readList(source, "group.coordinator.rebalance.protocols"),
+      consumerSessionTimeoutMs: readInt(source, "group.consumer.session.timeout.ms"),
+      consumerHeartbeatIntervalMs: readInt(source, "group.consumer.heartbeat.interval.ms"),
+      consumerMaxSize: readInt(source, "group.consumer.max.size"),
+      consumerAssignors: readList(source, "group.consumer.assignors").map((name) =>
+        name === KAFKA_ASSIGNOR_CLASSES.uniform
+          ? "uniform"
+          : name === KAFKA_ASSIGNOR_CLASSES.range
+            ? "range"
+            : name,
+      ),
     },
     transactions: {
       stateLogNumPartitions: readInt(source, "transaction.state.log.num.partitions"),
@@ -181,6 +223,7 @@ export function buildBrokerConfig(resolvedValues: ReadonlyMap<string, ResolvedCo
   const topicValues = resolveTopicValues(values, {});
   checkTopicDefaults(values, topicValues, problems);
   checkCleaner(source, problems);
+  checkConsumerGroups(source, problems);
   checkQueuedBytes(source, problems);
   const consoleEndpoint = parseHttpEndpoint(readString(source, "samsa.console.listener"));
   if (problems.length > 0 || !consoleEndpoint.ok) return { ok: false, problems };

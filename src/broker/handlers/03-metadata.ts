@@ -98,7 +98,9 @@ export const metadataHandler: Handler<MetadataRequest> = {
       for (const topic of broker.topics.all()) topics.push(describeTopic(broker, topic, includeOperations));
     } else {
       for (const wantedTopic of wanted) {
-        if (wantedTopic.name !== null && wantedTopic.name !== undefined) {
+        // A non-zero id wins over the name, as in Kafka: clients asking by id send the name as "".
+        const byId = wantedTopic.topicId !== undefined && wantedTopic.topicId !== ZERO_UUID;
+        if (!byId && wantedTopic.name !== null && wantedTopic.name !== undefined) {
           topics.push(await topicByName(broker, wantedTopic.name, autoCreate, includeOperations));
           continue;
         }

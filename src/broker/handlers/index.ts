@@ -27,6 +27,8 @@ import { deleteGroupsHandler } from "./42-delete-groups.ts";
 import { incrementalAlterConfigsHandler } from "./44-incremental-alter-configs.ts";
 import { offsetDeleteHandler } from "./47-offset-delete.ts";
 import { describeClusterHandler } from "./60-describe-cluster.ts";
+import { consumerGroupHeartbeatHandler } from "./68-consumer-group-heartbeat.ts";
+import { consumerGroupDescribeHandler } from "./69-consumer-group-describe.ts";
 import { describeTopicPartitionsHandler } from "./75-describe-topic-partitions.ts";
 
 export const allHandlers: readonly Handler<never>[] = [
@@ -57,5 +59,7 @@ export const allHandlers: readonly Handler<never>[] = [
   createPartitionsHandler,
   incrementalAlterConfigsHandler,
   describeClusterHandler,
+  consumerGroupHeartbeatHandler,
+  consumerGroupDescribeHandler,
   describeTopicPartitionsHandler,
 ];

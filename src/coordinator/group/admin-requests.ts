@@ -23,12 +23,16 @@ export function describeGroup(
   group: ClassicGroup | undefined,
   groupId: string,
   apiVersion: number,
+  isConsumerGroup = false,
 ): DescribedGroup {
   if (group === undefined || group.is("Dead")) {
     const notFound = apiVersion >= DESCRIBE_NOT_FOUND_MIN_VERSION;
+    const message = isConsumerGroup
+      ? `Group ${groupId} is not a classic group.`
+      : `Group ${groupId} not found.`;
     return {
       errorCode: notFound ? ErrorCode.GROUP_ID_NOT_FOUND : ErrorCode.NONE,
-      errorMessage: notFound ? `Group ${groupId} not found.` : null,
+      errorMessage: notFound ? message : null,
       groupId,
       groupState: "Dead",
       protocolType: "",

@@ -14,6 +14,8 @@ import type {
   OffsetFetchResponseGroup,
 } from "../../protocol/messages/offset-fetch-response.ts";
 import type { ClassicGroup } from "./classic-group.ts";
+import type { ConsumerGroup } from "./consumer/consumer-group.ts";
+import { consumerCommitError, consumerFetchError } from "./consumer/offset-validation.ts";
 import type { OffsetStore } from "./offsets.ts";
 import { NO_GENERATION, type StepContext, UNKNOWN_MEMBER_ID } from "./types.ts";
 
@@ -21,6 +23,10 @@ import { NO_GENERATION, type StepContext, UNKNOWN_MEMBER_ID } from "./types.ts";
 const GROUP_ID_NOT_FOUND_COMMIT_MIN_VERSION = 9;
 /** OffsetFetch version from which several groups are fetched in one request. */
 const MULTI_GROUP_FETCH_MIN_VERSION = 8;
+
+export interface ConsumerGroupLookup {
+  get(groupId: string): ConsumerGroup | undefined;
+}
 
 export interface GroupTable {
   get(groupId: string): ClassicGroup | undefined;
@@ -50,11 +56,17 @@ function commitError(group: ClassicGroup, body: OffsetCommitRequest): number {
 export function handleOffsetCommit(
   ctx: StepContext,
   groups: GroupTable,
+  consumers: ConsumerGroupLookup,
   offsets: OffsetStore,
   apiVersion: number,
   body: OffsetCommitRequest,
 ): OffsetCommitResponse {
   const generationId = body.generationIdOrMemberEpoch ?? NO_GENERATION;
+  const consumer = consumers.get(body.groupId);
+  if (consumer !== undefined) {
+    const error = consumerCommitError(consumer, body.memberId ?? "", generationId, apiVersion);
+    return { topics: offsets.commit(ctx, body, error) };
+  }
   let group = groups.get(body.groupId);
   let error: number = ErrorCode.NONE;
   if (body.groupId.length === 0) error = ErrorCode.INVALID_GROUP_ID;
@@ -74,10 +86,21 @@ export function handleOffsetCommit(
 
 function fetchGroup(
   groups: GroupTable,
+  consumers: ConsumerGroupLookup,
   offsets: OffsetStore,
-  groupId: string,
-  topics: readonly { name?: string; partitionIndexes?: number[] }[] | null | undefined,
+  request: {
+    groupId: string;
+    memberId?: string | null;
+    memberEpoch?: number;
+    topics: readonly { name?: string; partitionIndexes?: number[] }[] | null | undefined;
+  },
 ): OffsetFetchResponseGroup {
+  const { groupId, topics } = request;
+  const consumer = consumers.get(groupId);
+  if (consumer !== undefined) {
+    const errorCode = consumerFetchError(consumer, request.memberId ?? null, request.memberEpoch ?? -1);
+    if (errorCode !== ErrorCode.NONE) return { groupId, topics: [], errorCode };
+  }
   const group = groups.get(groupId);
   if (group?.is("Dead")) return { groupId, topics: [], errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE };
   const wanted =
@@ -89,23 +112,42 @@ function fetchGroup(
 
 export function handleOffsetFetch(
   groups: GroupTable,
+  consumers: ConsumerGroupLookup,
   offsets: OffsetStore,
   apiVersion: number,
   body: OffsetFetchRequest,
 ): OffsetFetchResponse {
   if (apiVersion >= MULTI_GROUP_FETCH_MIN_VERSION) {
-    return { groups: (body.groups ?? []).map((g) => fetchGroup(groups, offsets, g.groupId ?? "", g.topics)) };
+    return {
+      groups: (body.groups ?? []).map((g) =>
+        fetchGroup(groups, consumers, offsets, { ...g, groupId: g.groupId ?? "", topics: g.topics }),
+      ),
+    };
   }
-  const one = fetchGroup(groups, offsets, body.groupId ?? "", body.topics);
+  const one = fetchGroup(groups, consumers, offsets, { groupId: body.groupId ?? "", topics: body.topics });
   return { topics: one.topics, errorCode: one.errorCode };
 }
 
 export function handleOffsetDelete(
   ctx: StepContext,
   groups: GroupTable,
+  consumers: ConsumerGroupLookup,
   offsets: OffsetStore,
   body: OffsetDeleteRequest,
 ): OffsetDeleteResponse {
+  const consumer = consumers.get(body.groupId);
+  if (consumer !== undefined) {
+    return {
+      errorCode: ErrorCode.NONE,
+      throttleTimeMs: 0,
+      topics: offsets.delete(
+        ctx,
+        consumer.members.size > 0 ? consumer : undefined,
+        body.groupId,
+        body.topics,
+      ),
+    };
+  }
   const group = groups.get(body.groupId);
   const fail = (errorCode: number): OffsetDeleteResponse => ({ errorCode, throttleTimeMs: 0, topics: [] });
   if (group === undefined || group.is("Dead")) return fail(ErrorCode.GROUP_ID_NOT_FOUND);

@@ -127,7 +127,7 @@ export class OffsetStore {
   /** OffsetDelete after group-level checks: refused for topics the group still consumes. */
   delete(
     ctx: StepContext,
-    group: ClassicGroup | undefined,
+    group: { isSubscribedToTopic(topic: string): boolean } | undefined,
     groupId: string,
     topics: readonly OffsetDeleteRequestTopic[],
   ): OffsetDeleteResponseTopic[] {
@@ -153,24 +153,40 @@ export class OffsetStore {
    * group has no offsets left.
    */
   expire(ctx: StepContext, group: ClassicGroup): boolean {
-    const topics = this.byGroup.get(group.groupId);
+    return this.expireWith(ctx, group.groupId, expirationBase(group), group.stateTimestampMs, (topic) =>
+      group.isSubscribedToTopic(topic),
+    );
+  }
+
+  /** A consumer-protocol group's offsets age from their commit unless the group still subscribes to the topic. */
+  expireByCommit(ctx: StepContext, groupId: string, isSubscribed: (topic: string) => boolean): boolean {
+    return this.expireWith(ctx, groupId, "commit", 0, isSubscribed);
+  }
+
+  private expireWith(
+    ctx: StepContext,
+    groupId: string,
+    base: "state" | "commit" | null,
+    stateTimestampMs: number,
+    isSubscribed: (topic: string) => boolean,
+  ): boolean {
+    const topics = this.byGroup.get(groupId);
     if (topics === undefined) return true;
-    const base = expirationBase(group);
     if (base === null) return false;
     for (const [topic, partitions] of [...topics]) {
-      if (base === "commit" && group.isSubscribedToTopic(topic)) continue;
+      if (base === "commit" && isSubscribed(topic)) continue;
       for (const [partition, v] of [...partitions]) {
-        const fromMs = base === "commit" ? v.commitTimestampMs : group.stateTimestampMs;
+        const fromMs = base === "commit" ? v.commitTimestampMs : stateTimestampMs;
         const expired =
           v.expireTimestampMs !== null
             ? ctx.nowMs >= v.expireTimestampMs
             : ctx.nowMs - fromMs >= ctx.config.offsetsRetentionMs;
         if (!expired) continue;
-        assert(this.remove(group.groupId, topic, partition));
-        ctx.fx.records.push(offsetTombstone(group.groupId, topic, partition));
+        assert(this.remove(groupId, topic, partition));
+        ctx.fx.records.push(offsetTombstone(groupId, topic, partition));
       }
     }
-    return !this.has(group.groupId);
+    return !this.has(groupId);
   }
 }
 

@@ -3,6 +3,8 @@
  * injected id source, the `__consumer_offsets` record shape and the output
  * every input produces. Nothing here performs I/O or reads a clock.
  */
+import type { ConsumerGroupDescribeResponse } from "../../protocol/messages/consumer-group-describe-response.ts";
+import type { ConsumerGroupHeartbeatResponse } from "../../protocol/messages/consumer-group-heartbeat-response.ts";
 import type { DeleteGroupsResponse } from "../../protocol/messages/delete-groups-response.ts";
 import type { DescribeGroupsResponse } from "../../protocol/messages/describe-groups-response.ts";
 import type { HeartbeatResponse } from "../../protocol/messages/heartbeat-response.ts";
@@ -29,6 +31,16 @@ export interface GroupCoordinatorConfig {
   offsetsRetentionCheckIntervalMs: number;
   /** Largest metadata string accepted with a commit (`offset.metadata.max.bytes`). */
   offsetMetadataMaxBytes: number;
+  /** Whether ConsumerGroupHeartbeat is served (`group.coordinator.rebalance.protocols` holds `consumer`). */
+  consumerProtocolEnabled: boolean;
+  /** Session timeout of consumer-protocol members (`group.consumer.session.timeout.ms`). */
+  consumerSessionTimeoutMs: number;
+  /** Heartbeat interval told to consumer-protocol members (`group.consumer.heartbeat.interval.ms`). */
+  consumerHeartbeatIntervalMs: number;
+  /** Most members of one consumer-protocol group (`group.consumer.max.size`). */
+  consumerMaxSize: number;
+  /** Server-side assignors, the default first (`group.consumer.assignors`). */
+  consumerAssignors: readonly string[];
 }
 
 /** Kafka's defaults for the settings above. */
@@ -40,6 +52,32 @@ export const DEFAULT_GROUP_COORDINATOR_CONFIG: Readonly<GroupCoordinatorConfig> 
   offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
   offsetsRetentionCheckIntervalMs: 600_000,
   offsetMetadataMaxBytes: 4_096,
+  consumerProtocolEnabled: true,
+  consumerSessionTimeoutMs: 45_000,
+  consumerHeartbeatIntervalMs: 5_000,
+  consumerMaxSize: 2_147_483_647,
+  consumerAssignors: Object.freeze(["uniform", "range"]),
+});
+
+/** One topic as the coordinator sees it: the names members subscribe to, the ids assignments use. */
+export interface TopicInfo {
+  name: string;
+  topicId: string;
+  partitions: number;
+}
+
+/** Read-only view of the broker's topics, consulted synchronously while a step runs. */
+export interface TopicsView {
+  byName(name: string): TopicInfo | undefined;
+  byId(topicId: string): TopicInfo | undefined;
+  /** Names of the topics a subscription regex may match (internal topics excluded). */
+  names(): Iterable<string>;
+}
+
+export const NO_TOPICS: TopicsView = Object.freeze({
+  byName: () => undefined,
+  byId: () => undefined,
+  names: () => [],
 });
 
 /** Where member ids come from. The broker passes random UUIDs; tests pass a counter. */
@@ -69,7 +107,9 @@ export type GroupResponse =
   | { kind: "offsetDelete"; requestId: RequestId; body: OffsetDeleteResponse }
   | { kind: "describeGroups"; requestId: RequestId; body: DescribeGroupsResponse }
   | { kind: "listGroups"; requestId: RequestId; body: ListGroupsResponse }
-  | { kind: "deleteGroups"; requestId: RequestId; body: DeleteGroupsResponse };
+  | { kind: "deleteGroups"; requestId: RequestId; body: DeleteGroupsResponse }
+  | { kind: "consumerGroupHeartbeat"; requestId: RequestId; body: ConsumerGroupHeartbeatResponse }
+  | { kind: "consumerGroupDescribe"; requestId: RequestId; body: ConsumerGroupDescribeResponse };
 
 /**
  * What one input produced. The caller appends `records` to `__consumer_offsets`
@@ -94,6 +134,7 @@ export interface Effects {
 export interface StepContext {
   config: Readonly<GroupCoordinatorConfig>;
   ids: IdSource;
+  topics: TopicsView;
   nowMs: number;
   fx: Effects;
 }

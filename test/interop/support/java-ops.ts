@@ -227,8 +227,16 @@ export interface TopicPartition {
 
 export interface GroupConsumeOptions {
   groupId: string;
+  /** The topics subscribed to by name; ignored when `topicRegex` is given. */
   topics: readonly string[];
-  /** partition.assignment.strategy: "range", "cooperative-sticky", "roundrobin", "sticky" or a class name. */
+  /** Subscribe by regex instead: broker-side with the consumer protocol, client-side with classic. */
+  topicRegex?: string;
+  /** group.protocol: "classic" (default) or "consumer" (KIP-848). */
+  protocol?: "classic" | "consumer";
+  /**
+   * Classic: partition.assignment.strategy ("range", "cooperative-sticky", "roundrobin", "sticky" or a
+   * class name). Consumer: group.remote.assignor ("uniform" or "range").
+   */
   strategy?: string;
   /** Stop once this many records arrived (and the assignment has `assignedPartitions` partitions). */
   count: number;

@@ -8,6 +8,7 @@ import type {
   CoordinatorOutput,
   GroupCoordinatorConfig,
   GroupResponse,
+  TopicsView,
 } from "../../../../src/coordinator/group/types.ts";
 import { encodeConsumerProtocolSubscription } from "../../../../src/protocol/messages/consumer-protocol-subscription.ts";
 import { Writer } from "../../../../src/protocol/primitives.ts";
@@ -33,10 +34,11 @@ export class Harness {
   private idCounter = 0;
   readonly outputs: CoordinatorOutput[] = [];
 
-  constructor(config: Partial<GroupCoordinatorConfig> = {}) {
+  constructor(config: Partial<GroupCoordinatorConfig> = {}, topics?: TopicsView) {
     this.coordinator = new GroupCoordinator({
       ids: { nextId: () => `id${++this.idCounter}` },
       config: { initialRebalanceDelayMs: 0, minSessionTimeoutMs: 1_000, ...config },
+      ...(topics === undefined ? {} : { topics }),
     });
   }
 

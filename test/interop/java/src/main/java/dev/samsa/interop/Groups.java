@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.clients.consumer.RoundRobinAssignor;
 import org.apache.kafka.clients.consumer.StickyAssignor;
+import org.apache.kafka.clients.consumer.SubscriptionPattern;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -28,9 +30,16 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * protocol unless "props" says otherwise) subscribed to topics.
  *
  * <pre>
- * {"groupId", "topics": [...], "strategy"?: "range"|"cooperative-sticky"|"roundrobin"|"sticky"|class name,
+ * {"groupId", "topics": [...] | "topicRegex", "protocol"?: "classic"|"consumer",
+ *  "strategy"?: "range"|"cooperative-sticky"|"roundrobin"|"sticky"|class name (classic),
+ *               or "uniform"|"range" (consumer: group.remote.assignor),
  *  "count", "assignedPartitions"?, "timeoutMs"?, "settleMs"?, "clientId"?, "props"?}
  * </pre>
+ *
+ * With "protocol": "consumer" the member uses KIP-848's ConsumerGroupHeartbeat
+ * (assignment computed by the broker) and "topicRegex" is a broker-side
+ * regex subscription (SubscriptionPattern); with classic it is a client-side
+ * java.util.regex Pattern.
  *
  * Polls until it has seen "count" records and (when given) owns exactly
  * "assignedPartitions" partitions, or until "timeoutMs" passes; then keeps
@@ -47,7 +56,9 @@ final class Groups {
 
   static Map<String, Object> consume(String bootstrap, Map<String, Object> request,
       Consumer<Map<String, Object>> events) {
-    List<String> topics = Json.strings(request, "topics");
+    boolean consumerProtocol = "consumer".equals(Json.str(request, "protocol", "classic"));
+    String topicRegex = request.get("topicRegex") == null ? null : Json.str(request, "topicRegex");
+    List<String> topics = topicRegex == null ? Json.strings(request, "topics") : List.of();
     long count = Json.num(request, "count");
     long assignedPartitions = Json.num(request, "assignedPartitions", -1);
     long timeoutMs = Json.num(request, "timeoutMs", 30_000);
@@ -55,9 +66,16 @@ final class Groups {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ConsumerConfig.GROUP_ID_CONFIG, Json.str(request, "groupId"));
-    props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
-    props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
-        assignor(Json.str(request, "strategy", "range")));
+    if (consumerProtocol) {
+      props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer");
+      if (request.get("strategy") != null) {
+        props.put(ConsumerConfig.GROUP_REMOTE_ASSIGNOR_CONFIG, Json.str(request, "strategy"));
+      }
+    } else {
+      props.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
+      props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG,
+          assignor(Json.str(request, "strategy", "range")));
+    }
     props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -71,7 +89,7 @@ final class Groups {
     Map<TopicPartition, Long> consumed = new HashMap<>();
     List<Object> records = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-      consumer.subscribe(topics, new ConsumerRebalanceListener() {
+      ConsumerRebalanceListener listener = new ConsumerRebalanceListener() {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
           Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -95,7 +113,10 @@ final class Groups {
           owned.removeAll(partitions);
           events.accept(Json.obj("event", "assignment", "assignment", toJson(owned)));
         }
-      });
+      };
+      if (topicRegex == null) consumer.subscribe(topics, listener);
+      else if (consumerProtocol) consumer.subscribe(new SubscriptionPattern(topicRegex), listener);
+      else consumer.subscribe(Pattern.compile(topicRegex), listener);
       long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
       boolean timedOut = false;
       for (;;) {
