@@ -14,7 +14,7 @@
  *   --starts N           timed starts per broker [BENCH_STARTS] (default 3)
  *   --no-write           print the section instead of writing BENCHMARKS.md [BENCH_NO_WRITE=1]
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -24,6 +24,7 @@ import { renderBrokerSection } from "./lib/broker-report.ts";
 import { type BenchPlan, log, runSuite, type SuiteResult } from "./lib/broker-suite.ts";
 import { type BrokerStarter, kafkaStarter, samsaStarter } from "./lib/brokers.ts";
 import { Clients } from "./lib/clients.ts";
+import { describeMachine, describeRuntimes } from "./lib/environment.ts";
 
 const ROOT = path.join(import.meta.dirname, "..");
 
@@ -78,17 +79,9 @@ function commandOutput(command: string, args: string[]): string {
 }
 
 function describeSoftware(): string {
-  // `java -version` writes to stderr.
-  const javaVersion = spawnSync("java", ["-version"], { encoding: "utf8" }).stderr.split("\n")[0]?.trim();
   const kcat = /Version (\S+) .*librdkafka (\S+)/.exec(commandOutput("kcat", ["-V"]));
   const kcatVersion = kcat === null ? "kcat" : `kcat ${kcat[1]} (librdkafka ${kcat[2]})`;
-  return `Node ${process.version}, ${javaVersion ?? "java"}, ${kcatVersion}`;
-}
-
-function describeMachine(): string {
-  const cpus = os.cpus();
-  const memoryGiB = (os.totalmem() / 1024 ** 3).toFixed(0);
-  return `${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${memoryGiB} GiB RAM, Linux ${os.release()}`;
+  return `${describeRuntimes()}, ${kcatVersion}`;
 }
 
 async function suite(

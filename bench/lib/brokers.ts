@@ -54,11 +54,12 @@ export interface BrokerStarter {
   start(): Promise<LaunchedBroker>;
 }
 
-export function kafkaStarter(startTimeoutMs: number): BrokerStarter {
-  return { label: "Kafka", start: () => startKafka(startTimeoutMs) };
+/** `extra` server.properties win over the interop tests' ones. */
+export function kafkaStarter(startTimeoutMs: number, extra: Record<string, string> = {}): BrokerStarter {
+  return { label: "Kafka", start: () => startKafka(startTimeoutMs, extra) };
 }
 
-async function startKafka(startTimeoutMs: number): Promise<LaunchedBroker> {
+async function startKafka(startTimeoutMs: number, extra: Record<string, string>): Promise<LaunchedBroker> {
   const tempDir = mkdtempSync(path.join(os.tmpdir(), "samsa-bench-kafka-"));
   const port = await freePort(HOST);
   const controllerPort = await freePort(HOST);
@@ -71,7 +72,7 @@ async function startKafka(startTimeoutMs: number): Promise<LaunchedBroker> {
     advertisedHost: HOST,
     advertisedPort: port,
     logDir: path.join(tempDir, "data"),
-    extra: {},
+    extra,
   });
   writeFileSync(propertiesFile, renderProperties(properties));
   writeFileSync(log4jFile, log4j2Properties(path.join(tempDir, "server.log")));

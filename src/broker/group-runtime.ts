@@ -67,7 +67,9 @@ export function groupOfKey(key: Buffer): string {
 }
 
 export class GroupRuntime {
-  private readonly coordinator: GroupCoordinator;
+  private coordinator: GroupCoordinator;
+  /** Set while the coordinator is rebuilt from the log after a failed append; requests wait for it. */
+  private rebuilding: Promise<void> | null = null;
   private nextRequestId = 1;
   private readonly waiting = new Map<
     number,
@@ -81,21 +83,53 @@ export class GroupRuntime {
     private readonly broker: Broker,
     private readonly settings: GroupRuntimeSettings,
   ) {
-    this.coordinator = new GroupCoordinator({
+    this.coordinator = this.newCoordinator();
+  }
+
+  private newCoordinator(): GroupCoordinator {
+    return new GroupCoordinator({
       ids: { nextId: () => randomUUID() },
-      config: settings.coordinator,
-      topics: brokerTopicsView(broker),
+      config: this.settings.coordinator,
+      topics: brokerTopicsView(this.broker),
     });
   }
 
   /** Replays `__consumer_offsets` if it exists; groups become usable once this resolves. */
   async start(): Promise<void> {
-    const topic = this.broker.topics.get(CONSUMER_OFFSETS_TOPIC);
-    if (topic !== undefined) {
-      for (let index = 0; index < topic.partitions; index++) await this.replayPartition(index);
-    }
+    await this.replayAll();
     this.started = true;
     this.apply(this.coordinator.loadComplete(Date.now()));
+  }
+
+  private async replayAll(): Promise<void> {
+    const topic = this.broker.topics.get(CONSUMER_OFFSETS_TOPIC);
+    if (topic === undefined) return;
+    for (let index = 0; index < topic.partitions; index++) await this.replayPartition(index);
+  }
+
+  /**
+   * After a failed append the coordinator's memory is ahead of the log: throw it away and replay the
+   * log, so what it knows is exactly what is durable (Kafka reverts to its last committed snapshot).
+   * Requests still waiting were answered by the discarded state and fail (their connections close,
+   * and clients retry against the rebuilt state).
+   */
+  private rebuild(): void {
+    if (this.rebuilding !== null) return;
+    this.rebuilding = (async () => {
+      await this.lastAppend;
+      for (const [requestId, w] of this.waiting) {
+        w.reject(new Error("group state was rolled back after a failed write"));
+        this.waiting.delete(requestId);
+      }
+      this.coordinator = this.newCoordinator();
+      await this.replayAll();
+      this.broker.logger.warn("group coordinator state rebuilt from __consumer_offsets after a failed write");
+      this.apply(this.coordinator.loadComplete(Date.now()));
+    })()
+      .catch((error: unknown) => this.broker.logger.error({ err: error }, "rebuilding group state failed"))
+      .finally(() => {
+        this.rebuilding = null;
+      });
   }
 
   private async replayPartition(index: number): Promise<void> {
@@ -128,6 +162,7 @@ export class GroupRuntime {
   /** Runs one request through the coordinator; resolves with its response once durable. */
   async submit(request: GroupRequest): Promise<Body> {
     await this.ensureOffsetsTopic();
+    while (this.rebuilding !== null) await this.rebuilding;
     const requestId = this.nextRequestId++;
     const answered = new Promise<Body>((resolve, reject) => this.waiting.set(requestId, { resolve, reject }));
     this.apply(this.coordinator.handle({ ...request, requestId } as CoordinatorInput, Date.now()));
@@ -153,6 +188,7 @@ export class GroupRuntime {
           this.waiting.get(response.requestId)?.reject(new Error("group state could not be persisted"));
           this.waiting.delete(response.requestId);
         }
+        this.rebuild();
       },
     );
     this.schedule(output.wakeAtMs);

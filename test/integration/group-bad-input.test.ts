@@ -27,6 +27,7 @@ import type {
 } from "../../src/protocol/messages/join-group-request.ts";
 import type { JoinGroupResponse } from "../../src/protocol/messages/join-group-response.ts";
 import type { LeaveGroupResponse } from "../../src/protocol/messages/leave-group-response.ts";
+import type { ListGroupsResponse } from "../../src/protocol/messages/list-groups-response.ts";
 import type { MetadataResponse } from "../../src/protocol/messages/metadata-response.ts";
 import type {
   OffsetCommitRequest,
@@ -387,20 +388,29 @@ test("JoinGroup: session timeout out of bounds, empty group id, unknown member, 
   );
 });
 
-test("a join to a new group refused for its protocols leaves an Empty group behind", {
-  todo: "Samsa removes the group (DescribeGroups v5: Dead; ListGroups omits it); Kafka 4.4.0 keeps it Empty",
-}, async () => {
+test("a join to a new group refused for its protocols leaves an Empty group behind", async () => {
   const client = await open();
-  const noType = await joinGroup(client, { groupId: "left-empty", protocolType: "" });
-  assert.equal(noType.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+  const refusals: [string, Partial<JoinGroupRequest>][] = [
+    ["left-empty", { protocolType: "" }],
+    ["left-empty-no-protocols", { protocols: [] }],
+  ];
+  for (const [groupId, request] of refusals) {
+    const refused = await joinGroup(client, { groupId, ...request });
+    assert.equal(refused.errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL, groupId);
+  }
+  const groupIds = refusals.map(([groupId]) => groupId);
   const described = await client.request<DescribeGroupsResponse>(ApiKey.DescribeGroups, 5, {
-    groups: ["left-empty"],
+    groups: groupIds,
     includeAuthorizedOperations: false,
   });
-  const group = described.groups[0];
   assert.deepStrictEqual(
-    [group.errorCode, group.groupState, group.protocolType],
-    [ErrorCode.NONE, "Empty", ""],
+    described.groups.map((g) => [g.groupId, g.errorCode, g.groupState, g.protocolType]),
+    groupIds.map((groupId) => [groupId, ErrorCode.NONE, "Empty", ""]),
+  );
+  const listed = await client.request<ListGroupsResponse>(ApiKey.ListGroups, 4, { statesFilter: [] });
+  assert.deepStrictEqual(
+    listed.groups.filter((g) => groupIds.includes(g.groupId)).map((g) => [g.groupId, g.groupState]),
+    groupIds.map((groupId) => [groupId, "Empty"]),
   );
 });
 
@@ -470,9 +480,7 @@ test("SyncGroup and Heartbeat: wrong generation gets ILLEGAL_GENERATION, unknown
   );
 });
 
-test("SyncGroup v5 without the protocol type and name gets INCONSISTENT_GROUP_PROTOCOL", {
-  todo: "Samsa accepts v5 syncs without them: NONE (UNKNOWN_MEMBER_ID for an unknown group)",
-}, async () => {
+test("SyncGroup v5 without the protocol type and name gets INCONSISTENT_GROUP_PROTOCOL", async () => {
   const member = await stableMember("sync-protocol");
   const unnamed = { protocolType: null, protocolName: null };
   const bare = await syncGroup(member.client, "sync-protocol", member, unnamed);
@@ -503,9 +511,7 @@ test("Heartbeat, SyncGroup and LeaveGroup (v0-v2) for a group that does not exis
   assert.equal(leave.errorCode, ErrorCode.UNKNOWN_MEMBER_ID);
 });
 
-test("LeaveGroup v3+ for a group that does not exist answers UNKNOWN_MEMBER_ID per member", {
-  todo: "Samsa answers top-level UNKNOWN_MEMBER_ID with no members; Kafka 4.4.0 NONE and one entry per member",
-}, async () => {
+test("LeaveGroup v3+ for a group that does not exist answers UNKNOWN_MEMBER_ID per member", async () => {
   const client = await open();
   const leave = await client.request<LeaveGroupResponse>(ApiKey.LeaveGroup, 5, {
     groupId: "ghost",
@@ -602,9 +608,7 @@ test("OffsetDelete of a topic the group subscribes to gets GROUP_SUBSCRIBED_TO_T
   assert.equal((await offsetDelete(client, "no-such-group", TOPIC)).errorCode, ErrorCode.GROUP_ID_NOT_FOUND);
 });
 
-test("OffsetDelete counts a consumer group whose subscription cannot be read as subscribed", {
-  todo: "Samsa counts an unreadable subscription as subscribed to nothing: NONE, and the offsets are deleted",
-}, async () => {
+test("OffsetDelete counts a consumer group whose subscription cannot be read as subscribed", async () => {
   for (const [i, garbage] of [Buffer.alloc(0), ...GARBAGE_METADATA].entries()) {
     const groupId = `unreadable-${i}`;
     const member = await stableMember(groupId, [{ name: "range", metadata: garbage }]);

@@ -182,8 +182,14 @@ export class ClassicGroup {
     return this.protocolType === CONSUMER_PROTOCOL_TYPE;
   }
 
+  /**
+   * Whether the members consume `topic`. When their subscriptions are not known (no generation yet,
+   * or metadata that cannot be decoded) a live `consumer` group counts as subscribed to every topic,
+   * as in Kafka; any other group (and an Empty one) to none.
+   */
   isSubscribedToTopic(topic: string): boolean {
-    return this.subscribedTopics?.has(topic) ?? false;
+    if (this.subscribedTopics !== null) return this.subscribedTopics.has(topic);
+    return this.usesConsumerProtocol() && !this.is("Empty");
   }
 
   /** The snapshot Kafka persists after a generation's assignment is known. */
@@ -205,6 +211,18 @@ export class ClassicGroup {
         subscription: stable ? this.memberMetadata(m) : Buffer.alloc(0),
         assignment: m.assignment,
       })),
+    };
+  }
+
+  /** What Kafka persists for a group a JoinGroup has just created: generation 0, no members. */
+  emptyMetadataValue(): GroupMetadataValue {
+    return {
+      protocolType: this.protocolType ?? "",
+      generation: 0,
+      protocol: null,
+      leader: null,
+      currentStateTimestamp: BigInt(this.stateTimestampMs),
+      members: [],
     };
   }
 

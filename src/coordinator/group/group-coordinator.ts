@@ -24,12 +24,12 @@ import type { SyncGroupRequest } from "../../protocol/messages/sync-group-reques
 import { deleteGroup, deleteGroups, describeGroup, listGroups } from "./admin-requests.ts";
 import { ClassicGroup } from "./classic-group.ts";
 import { ConsumerGroups } from "./consumer/consumer-groups.ts";
-import { handleJoin } from "./join.ts";
+import { handleJoin, sessionTimeoutError } from "./join.ts";
 import { handleHeartbeat, handleLeave, handleSync } from "./member-requests.ts";
 import { handleOffsetCommit, handleOffsetDelete, handleOffsetFetch } from "./offset-requests.ts";
 import { OffsetStore } from "./offsets.ts";
 import { fireGroupTimers, joinError } from "./rebalance.ts";
-import { decodeRecord, groupTombstone } from "./records.ts";
+import { decodeRecord, groupMetadataRecord, groupTombstone } from "./records.ts";
 import {
   type CoordinatorOutput,
   type CoordinatorRecord,
@@ -199,20 +199,9 @@ export class GroupCoordinator {
       case "joinGroup":
         this.join(ctx, input);
         return;
-      case "syncGroup": {
-        const group = this.groups.get(input.body.groupId);
-        if (group !== undefined) {
-          handleSync(ctx, group, requestId, input.body);
-          return;
-        }
-        const body = {
-          errorCode: ErrorCode.UNKNOWN_MEMBER_ID,
-          protocolType: null,
-          protocolName: null,
-          assignment: Buffer.alloc(0),
-        };
-        return void push.push({ kind: "syncGroup", requestId, body });
-      }
+      case "syncGroup":
+        handleSync(ctx, this.groups.get(input.body.groupId), requestId, apiVersion, input.body);
+        return;
       case "heartbeat": {
         const group = this.groups.get(input.body.groupId);
         if (group !== undefined) {
@@ -225,18 +214,9 @@ export class GroupCoordinator {
           body: { errorCode: ErrorCode.UNKNOWN_MEMBER_ID },
         });
       }
-      case "leaveGroup": {
-        const group = this.groups.get(input.body.groupId);
-        if (group !== undefined) {
-          handleLeave(ctx, group, requestId, apiVersion, input.body);
-          return;
-        }
-        return void push.push({
-          kind: "leaveGroup",
-          requestId,
-          body: { errorCode: ErrorCode.UNKNOWN_MEMBER_ID, members: [] },
-        });
-      }
+      case "leaveGroup":
+        handleLeave(ctx, this.groups.get(input.body.groupId), requestId, apiVersion, input.body);
+        return;
       case "offsetCommit": {
         const body = handleOffsetCommit(
           ctx,
@@ -327,12 +307,19 @@ export class GroupCoordinator {
       fail(ErrorCode.INVALID_GROUP_ID);
       return;
     }
+    // Checked before any group is looked up or created, as Kafka does: such a join leaves nothing behind.
+    const sessionError = sessionTimeoutError(ctx, input.body);
+    if (sessionError !== ErrorCode.NONE) {
+      fail(sessionError);
+      return;
+    }
     // An empty consumer-protocol group yields its id to a classic member; a live one does not.
     if (this.consumerGroups.get(groupId) !== undefined && !this.consumerGroups.dropEmpty(ctx, groupId)) {
       fail(ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
       return;
     }
     let group = this.groups.get(groupId);
+    const created = group === undefined;
     if (group === undefined) {
       if (memberId !== UNKNOWN_MEMBER_ID) {
         fail(ErrorCode.UNKNOWN_MEMBER_ID);
@@ -340,11 +327,14 @@ export class GroupCoordinator {
       }
       group = this.table.create(groupId, ctx.nowMs);
     }
+    const recordsBefore = ctx.fx.records.length;
     handleJoin(ctx, group, input);
-    // A join that failed validation must not leave behind a group nobody belongs to.
-    const unused =
-      group.is("Empty") && group.size === 0 && group.pendingMembers.size === 0 && group.generationId === 0;
-    if (unused && !this.offsets.has(groupId)) this.groups.delete(groupId);
+    // As in Kafka, the group a join creates stays, even when that join is refused (say, for its
+    // protocols: an Empty group without a protocol type), and is persisted as an empty group when
+    // the join wrote nothing itself.
+    if (created && ctx.fx.records.length === recordsBefore) {
+      ctx.fx.records.push(groupMetadataRecord(groupId, group.emptyMetadataValue()));
+    }
   }
 
   private expireOffsets(ctx: StepContext): void {

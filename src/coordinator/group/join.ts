@@ -40,23 +40,27 @@ function reply(ctx: StepContext, input: JoinInput, errorCode: number, memberId =
   });
 }
 
-/** Checks that do not depend on who the member is. Returns an error code or NONE. */
-export function validateJoin(ctx: StepContext, group: ClassicGroup, body: JoinGroupRequest): number {
+/** INVALID_SESSION_TIMEOUT outside the configured bounds; checked before the group is looked up. */
+export function sessionTimeoutError(ctx: StepContext, body: JoinGroupRequest): number {
   const { minSessionTimeoutMs, maxSessionTimeoutMs } = ctx.config;
-  if (body.sessionTimeoutMs < minSessionTimeoutMs || body.sessionTimeoutMs > maxSessionTimeoutMs) {
-    return ErrorCode.INVALID_SESSION_TIMEOUT;
-  }
+  const outside = body.sessionTimeoutMs < minSessionTimeoutMs || body.sessionTimeoutMs > maxSessionTimeoutMs;
+  return outside ? ErrorCode.INVALID_SESSION_TIMEOUT : ErrorCode.NONE;
+}
+
+/** The protocol checks, which do not depend on who the member is. Returns an error code or NONE. */
+export function validateJoin(group: ClassicGroup, body: JoinGroupRequest): number {
   const names = body.protocols.map((p) => p.name);
   if (!group.supportsProtocols(body.protocolType, names)) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL;
   return ErrorCode.NONE;
 }
 
+/** JoinGroup to `group`, once the caller has checked the group id and `sessionTimeoutError`. */
 export function handleJoin(ctx: StepContext, group: ClassicGroup, input: JoinInput): void {
   if (group.is("Dead")) {
     reply(ctx, input, ErrorCode.COORDINATOR_NOT_AVAILABLE);
     return;
   }
-  const error = validateJoin(ctx, group, input.body);
+  const error = validateJoin(group, input.body);
   if (error !== ErrorCode.NONE) {
     reply(ctx, input, error);
     return;

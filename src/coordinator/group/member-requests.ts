@@ -27,7 +27,15 @@ function syncReply(errorCode: number, group?: ClassicGroup, assignment: Buffer =
   };
 }
 
-function validateSync(group: ClassicGroup, body: SyncGroupRequest): number {
+/** SyncGroup version from which the request must name the protocol type and the protocol. */
+const SYNC_PROTOCOL_REQUIRED_MIN_VERSION = 5;
+
+function validateSync(group: ClassicGroup | undefined, apiVersion: number, body: SyncGroupRequest): number {
+  // Kafka refuses a v5+ sync without them before it looks the group up, so an unknown group gets this too.
+  const unnamed = body.protocolType == null || body.protocolName == null;
+  if (apiVersion >= SYNC_PROTOCOL_REQUIRED_MIN_VERSION && unnamed)
+    return ErrorCode.INCONSISTENT_GROUP_PROTOCOL;
+  if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
   if (group.is("Dead")) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   const memberError = checkMember(group, body.memberId, body.groupInstanceId ?? null);
   if (memberError !== ErrorCode.NONE) return memberError;
@@ -39,14 +47,16 @@ function validateSync(group: ClassicGroup, body: SyncGroupRequest): number {
   return ErrorCode.NONE;
 }
 
+/** SyncGroup for `group`, or for a group id nobody holds (`undefined`). */
 export function handleSync(
   ctx: StepContext,
-  group: ClassicGroup,
+  group: ClassicGroup | undefined,
   requestId: RequestId,
+  apiVersion: number,
   body: SyncGroupRequest,
 ): void {
-  const error = validateSync(group, body);
-  if (error !== ErrorCode.NONE) {
+  const error = validateSync(group, apiVersion, body);
+  if (error !== ErrorCode.NONE || group === undefined) {
     ctx.fx.responses.push({ kind: "syncGroup", requestId, body: syncReply(error) });
     return;
   }
@@ -100,10 +110,14 @@ export function handleHeartbeat(
   ctx.fx.responses.push({ kind: "heartbeat", requestId, body: { errorCode } });
 }
 
-/** Removes each listed member (v3+ batches several); per-member errors never fail the others. */
+/**
+ * Removes each listed member (v3+ batches several); per-member errors never fail the others. For a
+ * group id nobody holds (`undefined`) every member gets UNKNOWN_MEMBER_ID: one entry each from v3,
+ * the top-level error before, as Kafka answers.
+ */
 export function handleLeave(
   ctx: StepContext,
-  group: ClassicGroup,
+  group: ClassicGroup | undefined,
   requestId: RequestId,
   apiVersion: number,
   body: LeaveGroupRequest,
@@ -129,10 +143,11 @@ export function handleLeave(
 
 function leaveOne(
   ctx: StepContext,
-  group: ClassicGroup,
+  group: ClassicGroup | undefined,
   memberId: string,
   instanceId: string | null,
 ): number {
+  if (group === undefined) return ErrorCode.UNKNOWN_MEMBER_ID;
   if (group.is("Dead")) return ErrorCode.COORDINATOR_NOT_AVAILABLE;
   if (instanceId !== null) {
     const owner = group.staticMembers.get(instanceId);

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { decodeRecord } from "../../../../src/coordinator/group/records.ts";
 import { ErrorCode } from "../../../../src/protocol/errors.ts";
-import { Harness, REBALANCE_MS, SESSION_MS } from "./harness.ts";
+import { GROUP, Harness, REBALANCE_MS, SESSION_MS, subscription } from "./harness.ts";
 
 /** Two members joined and synced into generation 1; the first is the leader. */
 function twoMemberGroup(h: Harness) {
@@ -201,5 +202,136 @@ describe("classic group membership", () => {
     assert.equal(h.state(), "Empty");
     assert.equal(h.coordinator.groupGeneration("g1"), g.gen + 1);
     assert.equal(leave.out.records.length, 1, "the empty generation is persisted");
+  });
+
+  it("a join refused for its protocols leaves the group it created Empty, and persisted", () => {
+    const h = new Harness();
+    const refusals = [
+      { group: "no-type", protocolType: "", protocols: [{ name: "range", metadata: subscription("t") }] },
+      { group: "no-protocols", protocolType: "consumer", protocols: [] },
+    ];
+    for (const { group, protocolType, protocols } of refusals) {
+      const { requestId, out } = h.send({
+        kind: "joinGroup",
+        apiVersion: 9,
+        clientId: "c",
+        clientHost: "/127.0.0.1",
+        body: { groupId: group, sessionTimeoutMs: SESSION_MS, memberId: "", protocolType, protocols },
+      });
+      assert.equal(h.response("joinGroup", requestId).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+      assert.equal(h.coordinator.groupState(group), "Empty", group);
+      const written = out.records.map((r) => decodeRecord(r));
+      assert.deepEqual(
+        written.map((d) => (d?.type === "groupMetadata" ? [d.group, d.value?.protocolType] : null)),
+        [[group, ""]],
+      );
+      const value = written[0]?.type === "groupMetadata" ? written[0].value : null;
+      assert.deepEqual(
+        [value?.generation, value?.protocol, value?.leader, value?.members],
+        [0, null, null, []],
+      );
+    }
+    const described = h.send({
+      kind: "describeGroups",
+      apiVersion: 5,
+      body: { groups: ["no-type"], includeAuthorizedOperations: false },
+    });
+    const group = h.response("describeGroups", described.requestId).groups[0];
+    assert.deepEqual([group.groupState, group.protocolType], ["Empty", ""]);
+    const listed = h.send({ kind: "listGroups", apiVersion: 4, body: { statesFilter: [] } });
+    assert.deepEqual(
+      h
+        .response("listGroups", listed.requestId)
+        .groups.map((g) => [g.groupId, g.protocolType, g.groupState])
+        .sort(),
+      [
+        ["no-protocols", "", "Empty"],
+        ["no-type", "", "Empty"],
+      ],
+    );
+    // The record brings the group back after a restart.
+    const fresh = new Harness();
+    for (const out of h.outputs) for (const r of out.records) fresh.coordinator.replay(r);
+    fresh.coordinator.loadComplete(fresh.nowMs);
+    assert.equal(fresh.coordinator.groupState("no-type"), "Empty");
+  });
+
+  it("a join refused for its session timeout creates no group and leaves an existing one alone", () => {
+    const h = new Harness({ minSessionTimeoutMs: 6_000 });
+    const low = h.join({ sessionMs: 5_000 });
+    assert.equal(h.response("joinGroup", low.requestId).errorCode, ErrorCode.INVALID_SESSION_TIMEOUT);
+    assert.equal(low.out.records.length, 0);
+    assert.equal(h.state(), null);
+    // A group nobody joined yet (its only would-be member's pending id has expired) stays.
+    const first = h.join({});
+    assert.equal(h.response("joinGroup", first.requestId).errorCode, ErrorCode.MEMBER_ID_REQUIRED);
+    assert.equal(first.out.records.length, 1, "the new group is persisted");
+    h.advance(SESSION_MS);
+    const again = h.join({ sessionMs: 5_000 });
+    assert.equal(h.response("joinGroup", again.requestId).errorCode, ErrorCode.INVALID_SESSION_TIMEOUT);
+    const other = h.join({ protocols: [] });
+    assert.equal(h.response("joinGroup", other.requestId).errorCode, ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal(again.out.records.length + other.out.records.length, 0, "only a new group is written");
+    assert.equal(h.state(), "Empty");
+  });
+
+  it("SyncGroup v5+ without the protocol type or name gets INCONSISTENT_GROUP_PROTOCOL, known group or not", () => {
+    const h = new Harness();
+    const g = twoMemberGroup(h);
+    const sync = (
+      groupId: string,
+      apiVersion: number,
+      names: { protocolType?: null; protocolName?: null },
+    ) => {
+      const { requestId } = h.send({
+        kind: "syncGroup",
+        apiVersion,
+        body: {
+          groupId,
+          generationId: g.gen,
+          memberId: g.a,
+          protocolType: "consumer",
+          protocolName: "range",
+          assignments: [],
+          ...names,
+        },
+      });
+      return h.response("syncGroup", requestId).errorCode;
+    };
+    assert.equal(sync(GROUP, 5, { protocolType: null }), ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal(sync(GROUP, 5, { protocolName: null }), ErrorCode.INCONSISTENT_GROUP_PROTOCOL);
+    assert.equal(
+      sync("ghost", 5, { protocolType: null, protocolName: null }),
+      ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+    );
+    assert.equal(sync("ghost", 5, {}), ErrorCode.UNKNOWN_MEMBER_ID);
+    // Before v5 the fields do not exist.
+    assert.equal(sync(GROUP, 4, { protocolType: null, protocolName: null }), ErrorCode.NONE);
+    assert.equal(sync("ghost", 4, { protocolType: null, protocolName: null }), ErrorCode.UNKNOWN_MEMBER_ID);
+  });
+
+  it("LeaveGroup for an unknown group: one UNKNOWN_MEMBER_ID entry per member from v3, top-level before", () => {
+    const h = new Harness();
+    const v3 = h.send({
+      kind: "leaveGroup",
+      apiVersion: 3,
+      body: {
+        groupId: "ghost",
+        members: [
+          { memberId: "m", groupInstanceId: null },
+          { memberId: "", groupInstanceId: "i" },
+        ],
+      },
+    });
+    assert.deepEqual(h.response("leaveGroup", v3.requestId), {
+      errorCode: ErrorCode.NONE,
+      members: [
+        { memberId: "m", groupInstanceId: null, errorCode: ErrorCode.UNKNOWN_MEMBER_ID },
+        { memberId: "", groupInstanceId: "i", errorCode: ErrorCode.UNKNOWN_MEMBER_ID },
+      ],
+    });
+    const v2 = h.send({ kind: "leaveGroup", apiVersion: 2, body: { groupId: "ghost", memberId: "m" } });
+    assert.deepEqual(h.response("leaveGroup", v2.requestId), { errorCode: ErrorCode.UNKNOWN_MEMBER_ID });
+    assert.equal(h.coordinator.groupState("ghost"), null);
   });
 });

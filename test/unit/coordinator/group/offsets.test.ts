@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { GroupCoordinator } from "../../../../src/coordinator/group/group-coordinator.ts";
 import { decodeRecord } from "../../../../src/coordinator/group/records.ts";
 import { ErrorCode } from "../../../../src/protocol/errors.ts";
-import { GROUP, Harness } from "./harness.ts";
+import { GROUP, Harness, REBALANCE_MS, SESSION_MS } from "./harness.ts";
 
 function stableGroup(h: Harness, topics = ["t"]) {
   const m = h.joinNew({ clientId: "a", topics });
@@ -11,6 +11,30 @@ function stableGroup(h: Harness, topics = ["t"]) {
   h.sync(m.memberId, gen, [{ memberId: m.memberId, assignment: Buffer.from("A") }]);
   assert.equal(h.state(), "Stable");
   return { memberId: m.memberId, gen };
+}
+
+/** The only member of a Stable `consumer` group whose subscription metadata is `metadata`, whatever it holds. */
+function stableGroupWithMetadata(h: Harness, metadata: Buffer) {
+  const join = (memberId: string) =>
+    h.send({
+      kind: "joinGroup",
+      apiVersion: 9,
+      clientId: "a",
+      clientHost: "/127.0.0.1",
+      body: {
+        groupId: GROUP,
+        sessionTimeoutMs: SESSION_MS,
+        rebalanceTimeoutMs: REBALANCE_MS,
+        memberId,
+        protocolType: "consumer",
+        protocols: [{ name: "range", metadata }],
+      },
+    });
+  const memberId = h.response("joinGroup", join("").requestId).memberId;
+  const gen = h.response("joinGroup", join(memberId).requestId).generationId ?? -1;
+  h.sync(memberId, gen, [{ memberId, assignment: Buffer.from("A") }]);
+  assert.equal(h.state(), "Stable");
+  return { memberId, gen };
 }
 
 function deleteOffsets(h: Harness, topic: string) {
@@ -174,5 +198,67 @@ describe("classic group offsets", () => {
     assert.ok(j.out.wakeAtMs !== null && j.out.wakeAtMs > h.nowMs);
     const c = new GroupCoordinator({ ids: { nextId: () => "x" } });
     assert.equal(c.tick(0).wakeAtMs, 600_000);
+  });
+
+  it("OffsetDelete counts a live consumer group whose subscription cannot be read as subscribed", () => {
+    for (const metadata of [
+      Buffer.alloc(0),
+      Buffer.from("ffffffffffff", "hex"),
+      Buffer.from("0000000000", "hex"),
+    ]) {
+      const h = new Harness();
+      const { memberId, gen } = stableGroupWithMetadata(h, metadata);
+      h.commit(memberId, gen, "t", 0, 5n);
+      const refused = h.send({
+        kind: "offsetDelete",
+        apiVersion: 0,
+        body: { groupId: GROUP, topics: [{ name: "t", partitions: [{ partitionIndex: 0 }] }] },
+      });
+      assert.equal(
+        h.response("offsetDelete", refused.requestId).topics[0].partitions[0].errorCode,
+        ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC,
+      );
+      assert.equal(refused.out.records.length, 0);
+      assert.equal(
+        h.fetch([{ name: "t", partitionIndexes: [0] }]).topics?.[0].partitions?.[0].committedOffset,
+        5n,
+      );
+      // Once the group is Empty nobody consumes the topic any more.
+      h.send({ kind: "leaveGroup", apiVersion: 0, body: { groupId: GROUP, memberId } });
+      assert.equal(h.state(), "Empty");
+      assert.equal(deleteOffsets(h, "t").topics[0].partitions[0].errorCode, ErrorCode.NONE);
+    }
+  });
+
+  it("offset expiry is unchanged by an unreadable subscription: kept while Stable, aged once Empty", () => {
+    const retentionMs = 60_000;
+    const h = new Harness({ offsetsRetentionMs: retentionMs, offsetsRetentionCheckIntervalMs: 10_000 });
+    const { memberId, gen } = stableGroupWithMetadata(h, Buffer.alloc(0));
+    h.commit(memberId, gen, "t", 0, 5n);
+    for (let elapsed = 0; elapsed < 3 * retentionMs; elapsed += SESSION_MS / 2) {
+      h.advance(SESSION_MS / 2);
+      h.heartbeat(memberId, gen);
+    }
+    assert.equal(h.state(), "Stable");
+    assert.equal(
+      h.fetch([{ name: "t", partitionIndexes: [0] }]).topics?.[0].partitions?.[0].committedOffset,
+      5n,
+    );
+    h.send({ kind: "leaveGroup", apiVersion: 0, body: { groupId: GROUP, memberId } });
+    for (let elapsed = 0; elapsed <= retentionMs; elapsed += 10_000) h.advance(10_000);
+    assert.equal(h.state(), null, "the offset expired and the empty group went with it");
+  });
+
+  it("a simple group's offsets still expire from their commit time", () => {
+    const retentionMs = 60_000;
+    const h = new Harness({ offsetsRetentionMs: retentionMs, offsetsRetentionCheckIntervalMs: 10_000 });
+    h.commit("", -1, "t", 0, 5n);
+    h.advance(retentionMs - 10_000);
+    assert.equal(
+      h.fetch([{ name: "t", partitionIndexes: [0] }]).topics?.[0].partitions?.[0].committedOffset,
+      5n,
+    );
+    h.advance(10_000);
+    assert.equal(h.state(), null);
   });
 });
