@@ -222,6 +222,42 @@ test("queued request bytes, when limited, must hold at least one largest request
   assert.equal(config.queuedMaxRequestBytes, 200_000_000);
 });
 
+test("consumer-protocol groups: Kafka's defaults, bounds, assignor names and the protocol list", () => {
+  const { groups } = loadBrokerConfig().config;
+  assert.deepStrictEqual(
+    [groups.consumerSessionTimeoutMs, groups.consumerHeartbeatIntervalMs, groups.rebalanceProtocols],
+    [45_000, 5_000, ["classic", "consumer"]],
+  );
+  assert.deepStrictEqual(groups.consumerAssignors, ["uniform", "range"]);
+  const byClass = loadBrokerConfig({
+    overrides: ["group.consumer.assignors=org.apache.kafka.coordinator.group.assignor.RangeAssignor"],
+  });
+  assert.deepStrictEqual(
+    byClass.config.groups.consumerAssignors,
+    ["range"],
+    "Kafka's class names map to short names",
+  );
+  assert.match(
+    oneProblem({ overrides: ["group.consumer.session.timeout.ms=70000"] }),
+    /group\.consumer\.session\.timeout\.ms \(70000\) must be between/,
+  );
+  assert.match(
+    oneProblem({
+      overrides: [
+        "group.consumer.min.session.timeout.ms=1000",
+        "group.consumer.session.timeout.ms=5000",
+        "group.consumer.heartbeat.interval.ms=5000",
+      ],
+    }),
+    /must be less than group\.consumer\.session\.timeout\.ms/,
+  );
+  assert.match(
+    oneProblem({ overrides: ["group.coordinator.rebalance.protocols=consumer"] }),
+    /must include classic/,
+  );
+  assert.match(oneProblem({ overrides: ["group.consumer.assignors=sticky"] }), /sticky/);
+});
+
 test("the console listener is http://host:port or none", () => {
   const { config } = loadBrokerConfig({ overrides: ["samsa.console.listener=http://[::1]:8081"] });
   assert.deepStrictEqual(config.consoleListener, { host: "::1", port: 8081 });
