@@ -153,10 +153,12 @@ export class GroupRuntime {
 
   /** Where clients find this group's coordinator: creates `__consumer_offsets` on first use. */
   async ensureOffsetsTopic(): Promise<void> {
-    await ensureInternalTopic(this.broker, CONSUMER_OFFSETS_TOPIC, {
+    const topic = await ensureInternalTopic(this.broker, CONSUMER_OFFSETS_TOPIC, {
       partitions: this.settings.offsetsTopicPartitions,
       segmentBytes: this.settings.offsetsTopicSegmentBytes,
     });
+    // Another request may have created the topic a moment ago and still be opening its partitions.
+    await this.broker.replicas.ensurePartitions(topic);
   }
 
   /** Runs one request through the coordinator; resolves with its response once durable. */
@@ -199,11 +201,19 @@ export class GroupRuntime {
     if (records.length === 0) return previous;
     const byPartition = new Map<number, CoordinatorRecord[]>();
     for (const record of records) {
-      const index = partitionFor(groupOfKey(record.key), this.settings.offsetsTopicPartitions);
+      const index = partitionFor(groupOfKey(record.key), this.offsetsPartitions());
       byPartition.set(index, [...(byPartition.get(index) ?? []), record]);
     }
     const appends = [...byPartition].map(([index, list]) => this.appendTo(index, list));
     return Promise.all([previous, ...appends]).then(() => undefined);
+  }
+
+  /**
+   * Groups map onto the partitions the offsets topic has, which is what `offsets.topic.num.partitions`
+   * said when it was created — or what a client said when it created the topic itself.
+   */
+  private offsetsPartitions(): number {
+    return this.broker.topics.get(CONSUMER_OFFSETS_TOPIC)?.partitions ?? this.settings.offsetsTopicPartitions;
   }
 
   private async appendTo(index: number, records: readonly CoordinatorRecord[]): Promise<void> {

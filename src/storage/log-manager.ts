@@ -66,6 +66,8 @@ export interface StartupReport {
 
 export class LogManager {
   private readonly logs = new Map<string, ManagedLog>();
+  /** Logs being opened, so that two callers never load one directory at once. */
+  private readonly opening = new Map<string, Promise<Log>>();
   private cancelTimers: (() => void)[] = [];
   private closed = false;
   private cleaner: LogCleaner | null = null;
@@ -134,11 +136,24 @@ export class LogManager {
     return [...this.logs.values()];
   }
 
-  /** The partition's log, created (in the log dir holding the fewest partitions) if missing. */
-  async getOrCreateLog(topic: string, partition: number, topicId?: string): Promise<Log> {
+  /**
+   * The partition's log, created (in the log dir holding the fewest partitions) if missing; concurrent
+   * callers share one opening, since two loads of one directory would trip over each other's files.
+   */
+  getOrCreateLog(topic: string, partition: number, topicId?: string): Promise<Log> {
     const key = topicPartitionKey(topic, partition);
     const existing = this.logs.get(key);
-    if (existing !== undefined) return existing.log;
+    if (existing !== undefined) return Promise.resolve(existing.log);
+    let opening = this.opening.get(key);
+    if (opening === undefined) {
+      opening = this.openLog(topic, partition, topicId).finally(() => this.opening.delete(key));
+      this.opening.set(key, opening);
+    }
+    return opening;
+  }
+
+  private async openLog(topic: string, partition: number, topicId?: string): Promise<Log> {
+    const key = topicPartitionKey(topic, partition);
     const { fs, clock } = this.options;
     const logDir = this.leastLoadedLogDir();
     const dir = `${logDir}/${partitionDirName(topic, partition)}`;

@@ -7,6 +7,7 @@
  * `num.partitions`. Topics asked for by id (v10+) that don't exist get
  * UNKNOWN_TOPIC_ID. Authorized operations: every operation (no ACLs yet).
  */
+
 import { ApiKey } from "../../protocol/api-keys.ts";
 import { ErrorCode } from "../../protocol/errors.ts";
 import type { MetadataRequest } from "../../protocol/messages/metadata-request.ts";
@@ -14,6 +15,7 @@ import type { MetadataResponse, MetadataResponseTopic } from "../../protocol/mes
 import { ZERO_UUID } from "../../protocol/primitives.ts";
 import type { Broker } from "../broker.ts";
 import type { Handler } from "../handler.ts";
+import { CONSUMER_OFFSETS_TOPIC } from "../internal-topics.ts";
 import type { TopicRecord } from "../metadata/topic-store.ts";
 import { createTopic } from "../topic-admin.ts";
 import { isInternalTopic, topicNameError } from "../topic-names.ts";
@@ -68,6 +70,12 @@ async function topicByName(
   if (existing !== undefined) return describeTopic(broker, existing, includeOperations);
   if (topicNameError(name) !== null) return missingTopic(ErrorCode.INVALID_TOPIC_EXCEPTION, name);
   if (!autoCreate) return missingTopic(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name);
+  // As in Kafka, auto-creating the offsets topic gives it the coordinator's shape (partitions, compaction).
+  if (name === CONSUMER_OFFSETS_TOPIC) {
+    await broker.groups.ensureOffsetsTopic();
+    const created = broker.topics.get(name);
+    if (created !== undefined) return describeTopic(broker, created, includeOperations);
+  }
   const outcome = await createTopic(broker, {
     name,
     partitions: broker.settings.numPartitions,

@@ -98,3 +98,15 @@ test("background retention runs on the clock", async () => {
   );
   await manager.close();
 });
+
+test("concurrent opens of one partition share a single log", async () => {
+  const fs = new SimFileSystem();
+  const clock = new ManualClock(1_000_000);
+  const { manager } = await open(fs, clock);
+  const opened = await Promise.all(
+    Array.from({ length: 5 }, () => manager.getOrCreateLog("busy", 0, "vDB7TLvUSOWcVlEJxa6Z4A")),
+  );
+  for (const log of opened) assert.equal(log, opened[0], "one Log instance for the directory");
+  await opened[0]?.append(simpleBatch(["a"]), { leaderEpoch: 0, durability: "acks-all" });
+  assert.equal(opened[0]?.logEndOffset, 1);
+});
