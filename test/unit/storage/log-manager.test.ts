@@ -107,6 +107,6 @@ test("concurrent opens of one partition share a single log", async () => {
     Array.from({ length: 5 }, () => manager.getOrCreateLog("busy", 0, "vDB7TLvUSOWcVlEJxa6Z4A")),
   );
   for (const log of opened) assert.equal(log, opened[0], "one Log instance for the directory");
-  await opened[0]?.append(simpleBatch(["a"]), { leaderEpoch: 0, durability: "acks-all" });
+  await opened[0]?.append(simpleBatch(0, 1), { leaderEpoch: 0, durability: "acks-all" });
   assert.equal(opened[0]?.logEndOffset, 1);
 });
