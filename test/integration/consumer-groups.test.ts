@@ -169,19 +169,19 @@ test("a member killed with SIGKILL: after its session times out, another takes o
         stdio: ["ignore", "pipe", "inherit"],
       },
     );
-    const committedByVictim = new Set<string>();
+    const seenByVictim = new Set<string>();
     const lines = createInterface({ input: member.stdout as NodeJS.ReadableStream });
     const outputEnded = new Promise<void>((resolve) => lines.once("close", () => resolve()));
     await new Promise<void>((resolve) => {
       lines.on("line", (line) => {
-        if (line.startsWith("consumed ")) committedByVictim.add(line.slice("consumed ".length));
-        if (committedByVictim.size === 50) resolve();
+        if (line.startsWith("consumed ")) seenByVictim.add(line.slice("consumed ".length));
+        if (seenByVictim.size === 50) resolve();
       });
     });
     member.kill("SIGKILL");
     // Lines the victim wrote before dying may still be in the pipe: its record is final only at EOF.
     await outputEnded;
-    const rest = collector(300 - committedByVictim.size);
+    const rest = collector(300 - seenByVictim.size);
     const survivor = client(samsa).consumer({
       groupId: "takers",
       sessionTimeout: 3000,
@@ -191,11 +191,11 @@ test("a member killed with SIGKILL: after its session times out, another takes o
     await survivor.subscribe({ topic: "takeover", fromBeginning: true });
     await survivor.run({
       eachMessage: async ({ message }) => {
-        if (!committedByVictim.has(String(message.value))) rest.record(String(message.value));
+        if (!seenByVictim.has(String(message.value))) rest.record(String(message.value));
       },
     });
     await rest.done;
-    const all = new Set([...committedByVictim, ...rest.seen.keys()]);
+    const all = new Set([...seenByVictim, ...rest.seen.keys()]);
     assert.equal(all.size, 300, "nothing skipped: at-least-once across the takeover");
     await survivor.disconnect();
   } finally {
