@@ -51,6 +51,7 @@ export function settingsFromConfig(config: BrokerConfig): BrokerSettings {
         initialRebalanceDelayMs: config.groups.initialRebalanceDelayMs,
         groupMaxSize: config.groups.maxSize,
         consumerProtocolEnabled: config.groups.rebalanceProtocols.includes("consumer"),
+        offsetMetadataMaxBytes: config.groups.offsetMetadataMaxBytes,
         consumerSessionTimeoutMs: config.groups.consumerSessionTimeoutMs,
         consumerHeartbeatIntervalMs: config.groups.consumerHeartbeatIntervalMs,
         consumerMaxSize: config.groups.consumerMaxSize,

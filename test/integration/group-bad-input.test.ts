@@ -48,7 +48,7 @@ const SESSION_TIMEOUT_MS = 10_000;
 const MIN_SESSION_TIMEOUT_MS = 1_000;
 const MAX_SESSION_TIMEOUT_MS = 30_000;
 const MAX_REQUEST_BYTES = 1024 * 1024;
-/** Kafka's default offset.metadata.max.bytes; Samsa takes no such key yet, so both run with it. */
+/** Kafka's default offset.metadata.max.bytes, which both brokers run with here. */
 const OFFSET_METADATA_MAX_BYTES = 4096;
 const JOIN_VERSION = 9;
 const SYNC_VERSION = 5;

@@ -46,6 +46,7 @@ export interface GroupSettings {
   readonly maxSessionTimeoutMs: number;
   readonly initialRebalanceDelayMs: number;
   readonly rebalanceProtocols: readonly string[];
+  readonly offsetMetadataMaxBytes: number;
   readonly consumerSessionTimeoutMs: number;
   readonly consumerHeartbeatIntervalMs: number;
   readonly consumerMaxSize: number;

@@ -63,6 +63,14 @@ export const COORDINATOR_KEYS: readonly BrokerKeyDef[] = [
     doc: "How often expired offsets are looked for.",
   }),
   brokerKey({
+    name: "offset.metadata.max.bytes",
+    type: "int",
+    default: "4096",
+    validator: atLeast(0),
+    importance: "high",
+    doc: "The largest metadata string a committed offset may carry (OFFSET_METADATA_TOO_LARGE above it).",
+  }),
+  brokerKey({
     name: "group.max.size",
     type: "int",
     default: String(INT_MAX),

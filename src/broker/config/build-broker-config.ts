@@ -156,6 +156,7 @@ function coordinatorSettings(source: ValueSource): Pick<BrokerConfig, "offsets" 
       maxSessionTimeoutMs: readInt(source, "group.max.session.timeout.ms"),
       initialRebalanceDelayMs: readInt(source, "group.initial.rebalance.delay.ms"),
       rebalanceProtocols: readList(source, "group.coordinator.rebalance.protocols"),
+      offsetMetadataMaxBytes: readInt(source, "offset.metadata.max.bytes"),
       consumerSessionTimeoutMs: readInt(source, "group.consumer.session.timeout.ms"),
       consumerHeartbeatIntervalMs: readInt(source, "group.consumer.heartbeat.interval.ms"),
       consumerMaxSize: readInt(source, "group.consumer.max.size"),

@@ -229,6 +229,9 @@ test("consumer-protocol groups: Kafka's defaults, bounds, assignor names and the
     [45_000, 5_000, ["classic", "consumer"]],
   );
   assert.deepStrictEqual(groups.consumerAssignors, ["uniform", "range"]);
+  assert.equal(groups.offsetMetadataMaxBytes, 4096);
+  const small = loadBrokerConfig({ overrides: ["offset.metadata.max.bytes=10"] });
+  assert.equal(small.config.groups.offsetMetadataMaxBytes, 10);
   const byClass = loadBrokerConfig({
     overrides: ["group.consumer.assignors=org.apache.kafka.coordinator.group.assignor.RangeAssignor"],
   });
