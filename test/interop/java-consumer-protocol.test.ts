@@ -20,8 +20,9 @@ import {
   groupConsume,
   produceOk,
   type TopicPartition,
+  tp,
 } from "./support/java-ops.ts";
-import type { TestRecord } from "./support/records.ts";
+import { taggedRecords } from "./support/records.ts";
 import { deadline, waitFor } from "./support/wait.ts";
 
 let samsa: SamsaProcess;
@@ -41,16 +42,6 @@ after(async () => {
   await java?.close();
   await samsa?.dispose();
 });
-
-function recordsFor(tag: string, partitions: number, perPartition: number): TestRecord[] {
-  return Array.from({ length: partitions * perPartition }, (_, n) => {
-    const partition = n % partitions;
-    const i = Math.floor(n / partitions);
-    return { partition, key: null, value: Buffer.from(`${tag}-${partition}-${i}`), headers: [] };
-  });
-}
-
-const tp = (p: TopicPartition): string => `${p.topic}-${p.partition}`;
 
 function member(
   options: Omit<GroupConsumeOptions, "protocol">,
@@ -85,7 +76,7 @@ test("three members share six partitions (uniform), every record delivered once"
     until: deadline(45_000),
     what: `a stable assignment of 6 partitions\n${java.log}`,
   });
-  const sent = recordsFor("cp", 6, 10);
+  const sent = taggedRecords("cp", 6, 10);
   await produceOk(java, topic, sent, { acks: "all" });
   const results = await Promise.all(running);
 
@@ -109,7 +100,7 @@ test("a second member resumes after the offsets the first committed", async () =
   const topic = uniqueTopic("cp-resume");
   const groupId = uniqueTopic("cp-resume");
   await createTopicOk(java, { name: topic, partitions: 3 });
-  await produceOk(java, topic, recordsFor("old", 3, 4), { acks: "all" });
+  await produceOk(java, topic, taggedRecords("old", 3, 4), { acks: "all" });
 
   const first = await member({ groupId, topics: [topic], count: 12, settleMs: 500 });
   assert.equal(first.timedOut, false);
@@ -119,7 +110,7 @@ test("a second member resumes after the offsets the first committed", async () =
     [0, 1, 2].map((p) => `${topic}-${p}`),
   );
 
-  await produceOk(java, topic, recordsFor("new", 3, 2), { acks: "all" });
+  await produceOk(java, topic, taggedRecords("new", 3, 2), { acks: "all" });
   const second = await member({ groupId, topics: [topic], count: 6, settleMs: 1000 });
   assert.equal(second.timedOut, false);
   assert.equal(second.records.length, 6, "only the records after the committed offsets");
@@ -230,7 +221,7 @@ test("members join and leave one by one; no partition is ever owned by two membe
   let batch = 0;
   const sent: string[] = [];
   const produceBatch = async () => {
-    const records = recordsFor(`b${batch++}`, 6, 3);
+    const records = taggedRecords(`b${batch++}`, 6, 3);
     sent.push(...records.map((r) => r.value?.toString() ?? ""));
     await produceOk(java, topic, records, { acks: "all" });
   };

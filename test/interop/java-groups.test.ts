@@ -16,8 +16,9 @@ import {
   groupConsume,
   produceOk,
   type TopicPartition,
+  tp,
 } from "./support/java-ops.ts";
-import type { TestRecord } from "./support/records.ts";
+import { taggedRecords } from "./support/records.ts";
 import { deadline, waitFor } from "./support/wait.ts";
 
 let samsa: SamsaProcess;
@@ -32,17 +33,6 @@ after(async () => {
   await java?.close();
   await samsa?.dispose();
 });
-
-/** `perPartition` records to each partition, valued `<tag>-<partition>-<i>`. */
-function recordsFor(tag: string, partitions: number, perPartition: number): TestRecord[] {
-  return Array.from({ length: partitions * perPartition }, (_, n) => {
-    const partition = n % partitions;
-    const i = Math.floor(n / partitions);
-    return { partition, key: null, value: Buffer.from(`${tag}-${partition}-${i}`), headers: [] };
-  });
-}
-
-const tp = (p: TopicPartition): string => `${p.topic}-${p.partition}`;
 
 /** Starts members, waits until their assignments cover `partitions` partitions with the wanted sizes. */
 async function startMembers(
@@ -93,7 +83,7 @@ test("three cooperative-sticky members share six partitions, every record delive
       ),
   }));
   const running = await startMembers(members, 6);
-  const sent = recordsFor("coop", 6, 10);
+  const sent = taggedRecords("coop", 6, 10);
   await produceOk(java, topic, sent, { acks: "all" });
   const results = await Promise.all(running);
 
@@ -120,7 +110,7 @@ test("a second member resumes after the offsets the first committed", async () =
   const topic = uniqueTopic("group-resume");
   const groupId = uniqueTopic("group-resume");
   await createTopicOk(java, { name: topic, partitions: 3 });
-  await produceOk(java, topic, recordsFor("old", 3, 4), { acks: "all" });
+  await produceOk(java, topic, taggedRecords("old", 3, 4), { acks: "all" });
 
   const first = await groupConsume(java, { groupId, topics: [topic], count: 12, settleMs: 500 });
   assert.equal(first.timedOut, false);
@@ -130,7 +120,7 @@ test("a second member resumes after the offsets the first committed", async () =
     [0, 1, 2].map((p) => `${topic}-${p}`),
   );
 
-  const fresh = recordsFor("new", 3, 2);
+  const fresh = taggedRecords("new", 3, 2);
   await produceOk(java, topic, fresh, { acks: "all" });
   const second = await groupConsume(java, { groupId, topics: [topic], count: 6, settleMs: 1000 });
   assert.equal(second.timedOut, false);

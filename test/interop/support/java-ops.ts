@@ -300,3 +300,6 @@ export async function groupConsume(
     })),
   };
 }
+
+/** `<topic>-<partition>`, for comparing assignments as strings. */
+export const tp = (p: TopicPartition): string => `${p.topic}-${p.partition}`;

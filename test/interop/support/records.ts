@@ -178,3 +178,12 @@ export function assertSameRecords(
     });
   }
 }
+
+/** `perPartition` records to each partition, valued `<tag>-<partition>-<i>`, interleaved across partitions. */
+export function taggedRecords(tag: string, partitions: number, perPartition: number): TestRecord[] {
+  return Array.from({ length: partitions * perPartition }, (_, n) => {
+    const partition = n % partitions;
+    const i = Math.floor(n / partitions);
+    return { partition, key: null, value: Buffer.from(`${tag}-${partition}-${i}`), headers: [] };
+  });
+}
